@@ -1,0 +1,295 @@
+"""The ingest runner: connector items -> normalised rows -> dedup, watch matching, story grouping -> store,
+one transaction per batch with the source's cursor. See docs/ingest.md"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from vigie.enrich.dedup import band_buckets, jaccard, shingles
+from vigie.exceptions import SkipMention
+from vigie.items import Channel, Mention, Rejection, SearchSnapshot
+from vigie.query import Doc, WatchIndex
+from vigie.store import Store
+from vigie.text import tokens
+from vigie.urls import canonical_url
+
+log = logging.getLogger(__name__)
+MAX_TEXT = 200_000  # characters kept of one mention's text; long articles are stored truncated
+_CHANNELS = frozenset(c.value for c in Channel)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass
+class RunStats:
+    seen: int = 0
+    new: int = 0
+    duplicate: int = 0
+    rejected: int = 0
+    matches: int = 0
+    grouped: int = 0  # mentions that joined a story of near-duplicates
+    snapshots: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {k: getattr(self, k) for k in
+                               ("seen", "new", "duplicate", "rejected", "matches", "grouped", "snapshots")}
+        out["reasons"] = dict(self.reasons)
+        return out
+
+
+@dataclass(slots=True)
+class _Prepared:
+    row: dict[str, Any]
+    doc_tokens: list[str]
+    watch_ids: list[int]
+
+
+def _jsonable(value: Any) -> Any:
+    try:
+        json.dumps(value)
+        return value
+    except (TypeError, ValueError):
+        return json.loads(json.dumps(value, default=str))
+
+
+class Ingestor:
+    """Writes one source's items into one workspace. Re-running with the same items adds nothing."""
+
+    def __init__(self, store: Store, workspace: dict[str, Any], source: dict[str, Any],
+                 settings: Any, analyzers: list[Any] | None = None) -> None:
+        self.store = store
+        self.workspace_id = int(workspace["id"])
+        self.source = source
+        self.source_id = int(source["id"])
+        self.batch_size = int(settings["ingest_batch_size"])
+        self.threshold = float(settings["near_duplicate_threshold"])
+        self.window_days = int(settings["near_duplicate_days"])
+        self.analyzers = analyzers or []
+        watches = store.list_watches(self.workspace_id, active_only=True)
+        self.watch_filters = {w["id"]: (set(w["languages"] or []), set(w["channels"] or [])) for w in watches}
+        self.index = WatchIndex((w["id"], w["query"]) for w in watches)
+
+    # -- per item ---------------------------------------------------------------------
+    def _prepare(self, m: Mention, now: datetime) -> _Prepared:
+        for analyzer in self.analyzers:
+            m = analyzer.process(m)
+        if m.channel not in _CHANNELS:
+            raise SkipMention("bad-channel", repr(m.channel))
+        if not m.external_id:
+            raise SkipMention("missing-id", m.url or (m.title or "")[:80])
+        text = (m.text or "")[:MAX_TEXT]
+        if not (text or m.title or m.url):
+            raise SkipMention("empty", m.external_id)
+        published = m.published_at
+        if published is not None and published.tzinfo is None:
+            published = published.replace(tzinfo=UTC)
+        reach, reach_kind = m.reach, m.reach_kind
+        if reach is None and (m.author_followers or m.outlet_audience):
+            reach, reach_kind = (m.author_followers or m.outlet_audience), "measured"
+        row = {
+            "workspace_id": self.workspace_id, "source_id": self.source_id, "connector": m.source,
+            "channel": m.channel, "external_id": str(m.external_id)[:512], "url": m.url,
+            "canonical_url": m.canonical_url or canonical_url(m.url), "title": m.title, "text": text,
+            "html": m.html, "author_handle": m.author_handle, "author_name": m.author_name,
+            "author_followers": m.author_followers, "outlet": m.outlet, "outlet_audience": m.outlet_audience,
+            "published_at": published, "collected_at": now,
+            "language": (m.language or "").lower()[:8] or None,
+            "engagement": m.engagement or None, "reach": reach, "reach_kind": reach_kind,
+            "raw": _jsonable(m.raw), "story_id": None,
+        }
+        body = f"{m.title}\n{text}" if m.title and text else (m.title or text)
+        doc = Doc.build(body, url=m.url, author=m.author_handle, author_name=m.author_name, language=row["language"])
+        watch_ids = [w for w in self.index.match(doc) if self._passes_filters(w, row)]
+        return _Prepared(row, tokens(body) if len(body) < 20_000 else tokens(body[:20_000]), watch_ids)
+
+    def _passes_filters(self, watch_id: int, row: dict[str, Any]) -> bool:
+        languages, channels = self.watch_filters[watch_id]
+        if channels and row["channel"] not in channels:
+            return False
+        return not (languages and row["language"] and row["language"] not in languages)
+
+    # -- the run ------------------------------------------------------------------------
+    def run(self, items: Iterable[Mention | SearchSnapshot | Rejection], cursor: dict[str, Any] | None = None,
+            run_id: int | None = None, progress: Callable[[RunStats], None] | None = None) -> RunStats:
+        """Consume items, committing every ``ingest_batch_size`` mentions together with ``cursor``
+        as it stands at that moment (connectors advance it after yielding what it covers)."""
+        cursor = cursor if cursor is not None else {}
+        stats = RunStats()
+        batch: list[_Prepared] = []
+        rejections: list[dict[str, Any]] = []
+        snapshots: list[SearchSnapshot] = []
+        pending = Counter[str]()
+        now = datetime.now(UTC)
+        try:
+            self._consume(items, now, batch, rejections, snapshots, cursor, stats, pending, run_id, progress)
+        except Exception:
+            # Keep what was received before the failure: the cursor covers exactly those items.
+            self._flush(batch, rejections, snapshots, cursor, stats, pending, run_id)
+            raise
+        self._flush(batch, rejections, snapshots, cursor, stats, pending, run_id)
+        if progress:
+            progress(stats)
+        return stats
+
+    def _consume(self, items: Iterable[Mention | SearchSnapshot | Rejection], now: datetime,
+                 batch: list[_Prepared], rejections: list[dict[str, Any]], snapshots: list[SearchSnapshot],
+                 cursor: dict[str, Any], stats: RunStats, pending: Counter[str], run_id: int | None,
+                 progress: Callable[[RunStats], None] | None) -> None:
+        for item in items:
+            if isinstance(item, Rejection):
+                rejections.append(self._rejection_row(item, run_id))
+                stats.rejected += 1
+                stats.reasons[item.reason] += 1
+                pending["rejected"] += 1
+                continue
+            if isinstance(item, SearchSnapshot):
+                snapshots.append(item)
+                for mention in _snapshot_mentions(item, self.source["connector"]):
+                    self._add(mention, now, batch, rejections, stats, pending, run_id)
+                continue
+            self._add(item, now, batch, rejections, stats, pending, run_id)
+            if len(batch) >= self.batch_size:
+                self._flush(batch, rejections, snapshots, cursor, stats, pending, run_id)
+                if progress:
+                    progress(stats)
+                now = datetime.now(UTC)
+
+    def _add(self, item: Mention, now: datetime, batch: list[_Prepared], rejections: list[dict[str, Any]],
+             stats: RunStats, pending: Counter[str], run_id: int | None) -> None:
+        stats.seen += 1
+        pending["seen"] += 1
+        try:
+            batch.append(self._prepare(item, now))
+        except SkipMention as exc:
+            rejections.append(self._rejection_row(Rejection(exc.reason, exc.detail, ""), run_id))
+            stats.rejected += 1
+            stats.reasons[exc.reason] += 1
+            pending["rejected"] += 1
+
+    def _rejection_row(self, item: Rejection, run_id: int | None) -> dict[str, Any]:
+        return {"workspace_id": self.workspace_id, "source_id": self.source_id, "run_id": run_id,
+                "reason": item.reason[:64], "detail": (item.detail or "")[:2000],
+                "sample": (item.sample or "")[:500], "created_at": datetime.now(UTC)}
+
+    def _flush(self, batch: list[_Prepared], rejections: list[dict[str, Any]], snapshots: list[SearchSnapshot],
+               cursor: dict[str, Any], stats: RunStats, pending: Counter[str], run_id: int | None) -> None:
+        store = self.store
+        with store.engine.begin() as conn:
+            fresh = self._drop_duplicates(conn, batch, stats, pending)
+            ids = store.insert_mentions(conn, self.source_id, [p.row for p in fresh])
+            for p in fresh:
+                p.row["id"] = ids[p.row["external_id"]]
+            pairs = [{"mention_id": p.row["id"], "watch_id": w} for p in fresh for w in p.watch_ids]
+            store.insert_matches(conn, pairs)
+            self._group_near_duplicates(conn, fresh, stats)
+            store.add_rejections(conn, rejections)
+            for snapshot in snapshots:
+                store.add_snapshot(conn, self.workspace_id, self.source_id, snapshot)
+            stats.snapshots += len(snapshots)
+            stats.new += len(fresh)
+            stats.matches += len(pairs)
+            pending["new"] += len(fresh)
+            store.save_progress(conn, self.source_id, copy.deepcopy(cursor), dict(pending), run_id)
+        batch.clear()
+        rejections.clear()
+        snapshots.clear()
+        pending.clear()
+
+    def _drop_duplicates(self, conn: Any, batch: list[_Prepared], stats: RunStats,
+                         pending: Counter[str]) -> list[_Prepared]:
+        ext_ids = [p.row["external_id"] for p in batch]
+        urls = [p.row["canonical_url"] for p in batch if p.row["canonical_url"]]
+        seen_ids, seen_urls = self.store.existing_keys(conn, self.workspace_id, self.source_id, ext_ids, urls)
+        fresh: list[_Prepared] = []
+        for p in batch:
+            key, url = p.row["external_id"], p.row["canonical_url"]
+            if key in seen_ids or (url and url in seen_urls):
+                stats.duplicate += 1
+                pending["duplicate"] += 1
+                continue
+            seen_ids.add(key)
+            if url:
+                seen_urls.add(url)
+            fresh.append(p)
+        return fresh
+
+    def _group_near_duplicates(self, conn: Any, fresh: list[_Prepared], stats: RunStats) -> None:
+        """Attach each new mention to the story of a near-duplicate published within the window."""
+        if not fresh:
+            return
+        sets = [shingles(p.doc_tokens) for p in fresh]
+        keys = band_buckets(sets)
+        days = [self._day(p.row) for p in fresh]
+        wanted = [k for ks in keys if ks for k in ks]
+        if not wanted:
+            return
+        found = self.store.lsh_candidates(conn, self.workspace_id, wanted,
+                                          min(days) - self.window_days, max(days) + self.window_days)
+        by_bucket: dict[int, list[int]] = {}
+        for bucket, mention_id in found:
+            by_bucket.setdefault(bucket, []).append(mention_id)
+        stored_ids = {mid for _, mid in found}
+        stored = self.store.texts_for(conn, stored_ids) if stored_ids else {}
+        stored_sets = {mid: shingles(tokens(body)) for mid, (body, _) in stored.items()}
+        stories = {mid: sid for mid, (_, sid) in stored.items()}
+        local: dict[int, int] = {}  # mention id -> batch index
+        joins: list[tuple[int, int, datetime | None]] = []
+        bucket_rows: list[dict[str, int]] = []
+        for index, (p, ks) in enumerate(zip(fresh, keys, strict=True)):
+            if not ks:
+                continue
+            mid = p.row["id"]
+            best, best_score = None, self.threshold
+            for cand in {c for k in ks for c in by_bucket.get(k, ())}:
+                cand_set = stored_sets.get(cand) if cand in stored_sets else sets[local[cand]]
+                score = jaccard(sets[index], cand_set)
+                if score >= best_score:
+                    best, best_score = cand, score
+            if best is not None:
+                story = stories.get(best)
+                if story is None:
+                    label = self._label(best, stored, fresh, local)
+                    story = self.store.create_story(conn, self.workspace_id, best, label, p.row["published_at"])
+                    stories[best] = story
+                stories[mid] = story
+                joins.append((mid, story, p.row["published_at"]))
+                stats.grouped += 1
+            local[mid] = index
+            for k in ks:
+                by_bucket.setdefault(k, []).append(mid)
+                bucket_rows.append({"workspace_id": self.workspace_id, "bucket": k, "day": days[index],
+                                    "mention_id": mid})
+        self.store.join_story(conn, joins)
+        self.store.insert_buckets(conn, bucket_rows)
+
+    @staticmethod
+    def _label(mention_id: int, stored: dict[int, tuple[str, int | None]], fresh: list[_Prepared],
+               local: dict[int, int]) -> str:
+        if mention_id in stored:
+            body = stored[mention_id][0]
+        else:
+            row = fresh[local[mention_id]].row
+            body = row["title"] or row["text"] or ""
+        return body.split("\n", 1)[0][:200]
+
+    @staticmethod
+    def _day(row: dict[str, Any]) -> int:
+        when = row["published_at"] or row["collected_at"]
+        return (when - _EPOCH).days
+
+
+def _snapshot_mentions(snapshot: SearchSnapshot, connector: str) -> list[Mention]:
+    """Each ranked result is also a mention (channel search_result) so watches and alerts see it."""
+    return [
+        Mention(source=connector, channel=Channel.SEARCH_RESULT.value, external_id=canonical_url(r.url) or r.url,
+                url=r.url, title=r.title or None, text=r.snippet or "", outlet=snapshot.engine,
+                raw={"engine": snapshot.engine, "query": snapshot.query, "rank": r.rank})
+        for r in snapshot.results if r.url
+    ]

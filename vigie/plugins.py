@@ -1,0 +1,48 @@
+"""The plugin manager: built-in parts and third-party packages register the same way. See docs/plugins.md"""
+
+from __future__ import annotations
+
+import importlib
+from functools import cache
+
+import pluggy
+
+from vigie import hookspecs
+
+# One line per built-in connector or analyzer: adding one is a file plus a line here.
+DEFAULT_PLUGINS: tuple[str, ...] = (
+    "vigie.sources.rss",
+    "vigie.sources.google_news",
+    "vigie.sources.mastodon",
+    "vigie.sources.bluesky",
+    "vigie.sources.reddit",
+    "vigie.sources.youtube",
+    "vigie.sources.x",
+    "vigie.sources.gdelt",
+    "vigie.sources.facebook",
+    "vigie.sources.instagram",
+    "vigie.sources.searxng",
+    "vigie.sources.google_cse",
+    "vigie.sources.file_import",
+    "vigie.sources.pdf_clipping",
+    "vigie.sources.manual",
+)
+
+
+@cache
+def get_plugin_manager() -> pluggy.PluginManager:
+    pm = pluggy.PluginManager("vigie")
+    pm.add_hookspecs(hookspecs)
+    for name in DEFAULT_PLUGINS:
+        pm.register(importlib.import_module(name), name)
+    pm.load_setuptools_entrypoints("vigie")
+    return pm
+
+
+def source_classes() -> dict[str, type]:
+    """Connector id -> class, from every registered plugin."""
+    found: dict[str, type] = {}
+    for classes in get_plugin_manager().hook.register_sources():
+        for cls in classes:
+            found[cls.name] = cls
+    return found

@@ -1,0 +1,266 @@
+"""Mention persistence: the batched write path used by ingest, and the read side (filters, full-text search).
+See docs/store.md"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, and_, bindparam, func, insert, literal_column, select, text, update
+
+from vigie.store import schema
+from vigie.text import tokens
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+M = schema.mentions
+CHUNK = 900  # stays under SQLite's bound-parameter limit with room to spare
+
+
+def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything Vigie stores is UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class MentionStore:
+    engine: Engine
+    dialect: str
+
+    # -- write path (one connection, one transaction per batch; see vigie/ingest.py) ------
+    def existing_keys(self, conn: Connection, workspace_id: int, source_id: int,
+                      external_ids: Sequence[str], canonical_urls: Sequence[str]) -> tuple[set[str], set[str]]:
+        """Which of these external ids (for this source) and canonical URLs (in the workspace) are stored."""
+        found_ids: set[str] = set()
+        found_urls: set[str] = set()
+        for chunk in _chunks(external_ids):
+            found_ids.update(conn.execute(select(M.c.external_id).where(
+                M.c.source_id == source_id, M.c.external_id.in_(chunk))).scalars())
+        for chunk in _chunks(canonical_urls):
+            found_urls.update(conn.execute(select(M.c.canonical_url).where(
+                M.c.workspace_id == workspace_id, M.c.canonical_url.in_(chunk))).scalars())
+        return found_ids, found_urls
+
+    def insert_mentions(self, conn: Connection, source_id: int, rows: list[dict[str, Any]]) -> dict[str, int]:
+        """Insert new rows; return external_id -> id."""
+        if not rows:
+            return {}
+        conn.execute(insert(M), rows)
+        ids: dict[str, int] = {}
+        for chunk in _chunks([r["external_id"] for r in rows]):
+            ids.update(conn.execute(select(M.c.external_id, M.c.id).where(
+                M.c.source_id == source_id, M.c.external_id.in_(chunk))).all())
+        return ids
+
+    def insert_matches(self, conn: Connection, pairs: list[dict[str, int]]) -> None:
+        if pairs:
+            conn.execute(insert(schema.mention_matches), pairs)
+
+    def lsh_candidates(self, conn: Connection, workspace_id: int, buckets: Sequence[int],
+                       day_lo: int, day_hi: int) -> list[tuple[int, int]]:
+        """(bucket, mention_id) pairs already indexed for these buckets within the day window."""
+        found: list[tuple[int, int]] = []
+        b = schema.lsh_buckets
+        for chunk in _chunks(list(set(buckets))):
+            found.extend(conn.execute(select(b.c.bucket, b.c.mention_id).where(
+                b.c.workspace_id == workspace_id, b.c.bucket.in_(chunk),
+                b.c.day.between(day_lo, day_hi))).all())
+        return found
+
+    def insert_buckets(self, conn: Connection, rows: list[dict[str, int]]) -> None:
+        if rows:
+            conn.execute(insert(schema.lsh_buckets), rows)
+
+    def texts_for(self, conn: Connection, ids: Iterable[int]) -> dict[int, tuple[str, int | None]]:
+        """id -> (title + text, story_id) for near-duplicate verification."""
+        out: dict[int, tuple[str, int | None]] = {}
+        for chunk in _chunks(list(set(ids))):
+            for row in conn.execute(select(M.c.id, M.c.title, M.c.text, M.c.story_id).where(M.c.id.in_(chunk))):
+                body = f"{row.title}\n{row.text}" if row.title and row.text else (row.title or row.text or "")
+                out[row.id] = (body, row.story_id)
+        return out
+
+    def create_story(self, conn: Connection, workspace_id: int, first_id: int, label: str,
+                     first_seen: datetime | None) -> int:
+        story_id = conn.execute(insert(schema.stories).values(
+            workspace_id=workspace_id, label=label[:300], first_mention_id=first_id,
+            first_seen=first_seen, last_seen=first_seen, size=1,
+        ).returning(schema.stories.c.id)).scalar_one()
+        conn.execute(update(M).where(M.c.id == first_id).values(story_id=story_id))
+        return int(story_id)
+
+    def join_story(self, conn: Connection, assignments: list[tuple[int, int, datetime | None]]) -> None:
+        """Attach (mention_id, story_id, published_at) triples and grow the stories."""
+        if not assignments:
+            return
+        conn.execute(update(M).where(M.c.id == bindparam("mid")).values(story_id=bindparam("sid")),
+                     [{"mid": m, "sid": s} for m, s, _ in assignments])
+        grow: dict[int, tuple[int, datetime | None]] = {}
+        for _, story, seen in assignments:
+            count, last = grow.get(story, (0, None))
+            grow[story] = (count + 1, max(filter(None, (last, seen)), default=None))
+        st = schema.stories
+        for story, (count, last) in grow.items():
+            values: dict[str, Any] = {"size": st.c.size + count}
+            if last is not None:
+                values["last_seen"] = func.coalesce(func.max(st.c.last_seen, last), last) \
+                    if self.dialect == "sqlite" else func.greatest(st.c.last_seen, last)
+            conn.execute(update(st).where(st.c.id == story).values(**values))
+
+    def add_rejections(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            conn.execute(insert(schema.rejections), rows)
+
+    def add_snapshot(self, conn: Connection, workspace_id: int, source_id: int, snapshot: Any) -> int:
+        from vigie.urls import canonical_url
+
+        snapshot_id = conn.execute(insert(schema.search_snapshots).values(
+            workspace_id=workspace_id, source_id=source_id, engine=snapshot.engine, query=snapshot.query,
+            captured_at=snapshot.captured_at, raw=snapshot.raw,
+        ).returning(schema.search_snapshots.c.id)).scalar_one()
+        if snapshot.results:
+            conn.execute(insert(schema.search_results), [
+                {"snapshot_id": snapshot_id, "rank": r.rank, "url": r.url, "canonical_url": canonical_url(r.url),
+                 "title": r.title, "snippet": r.snippet} for r in snapshot.results])
+        return int(snapshot_id)
+
+    def save_progress(self, conn: Connection, source_id: int, cursor: dict[str, Any],
+                      counts: dict[str, int], run_id: int | None) -> None:
+        """Cursor and health counters, in the same transaction as the items they account for."""
+        s = schema.sources
+        conn.execute(update(s).where(s.c.id == source_id).values(
+            cursor=cursor,
+            items_seen=s.c.items_seen + counts.get("seen", 0),
+            items_new=s.c.items_new + counts.get("new", 0),
+            items_duplicate=s.c.items_duplicate + counts.get("duplicate", 0),
+            items_rejected=s.c.items_rejected + counts.get("rejected", 0),
+        ))
+        if run_id is not None:
+            r = schema.fetch_runs
+            conn.execute(update(r).where(r.c.id == run_id).values(
+                seen=r.c.seen + counts.get("seen", 0), new=r.c.new + counts.get("new", 0),
+                duplicate=r.c.duplicate + counts.get("duplicate", 0),
+                rejected=r.c.rejected + counts.get("rejected", 0),
+            ))
+
+    def start_run(self, source_id: int) -> int:
+        with self.engine.begin() as conn:
+            return int(conn.execute(insert(schema.fetch_runs).values(
+                source_id=source_id, started_at=datetime.now(UTC)).returning(schema.fetch_runs.c.id)).scalar_one())
+
+    def finish_run(self, run_id: int, source_id: int, status: str, error: str | None = None) -> None:
+        now = datetime.now(UTC)
+        s = schema.sources
+        values: dict[str, Any] = {"last_run_at": now, "status": status}
+        if status == "ok":
+            values.update(last_success_at=now, status_message=None)
+        else:
+            values.update(last_error_at=now, last_error=error, status_message=error)
+        with self.engine.begin() as conn:
+            conn.execute(update(schema.fetch_runs).where(schema.fetch_runs.c.id == run_id).values(
+                finished_at=now, status=status, error=error))
+            conn.execute(update(s).where(s.c.id == source_id).values(**values))
+
+    # -- read side -----------------------------------------------------------------------
+    def list_mentions(self, workspace_id: int, *, watch_id: int | None = None, since: datetime | None = None,
+                      channel: str | None = None, q: str | None = None, source_id: int | None = None,
+                      story_id: int | None = None, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        """Newest first. ``q`` is full-text search (accent- and case-insensitive)."""
+        query = select(M).where(M.c.workspace_id == workspace_id)
+        if watch_id is not None:
+            mm = schema.mention_matches
+            query = query.where(M.c.id.in_(select(mm.c.mention_id).where(mm.c.watch_id == watch_id)))
+        if since is not None:
+            query = query.where(M.c.published_at >= since)
+        if channel:
+            query = query.where(M.c.channel == channel)
+        if source_id is not None:
+            query = query.where(M.c.source_id == source_id)
+        if story_id is not None:
+            query = query.where(M.c.story_id == story_id)
+        if q:
+            query = self._full_text(query, q)
+        query = query.order_by(M.c.published_at.desc().nulls_last(), M.c.id.desc()).limit(limit).offset(offset)
+        with self.engine.connect() as conn:
+            return [self._row(r) for r in conn.execute(query).mappings()]
+
+    def _full_text(self, query: Any, q: str) -> Any:
+        words = tokens(q)
+        if not words:
+            return query.where(literal_column("1") == 0)
+        if self.dialect == "sqlite":
+            # Each word quoted so FTS5 operators typed by a user are plain words; last word is a prefix.
+            match = " ".join(f'"{w}"' for w in words[:-1]) + f' "{words[-1]}"*'
+            fts = select(literal_column("rowid")).select_from(text("mentions_fts")).where(
+                text("mentions_fts MATCH :match")).params(match=match.strip())
+            return query.where(M.c.id.in_(fts))
+        tsquery = " & ".join(f"{w}:*" if i == len(words) - 1 else w for i, w in enumerate(words))
+        return query.where(literal_column("mentions.tsv").op("@@")(func.to_tsquery("simple", tsquery)))
+
+    def search(self, workspace_id: int, q: str, limit: int = 50) -> list[dict[str, Any]]:
+        return self.list_mentions(workspace_id, q=q, limit=limit)
+
+    def get_mention(self, mention_id: int) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(M).where(M.c.id == mention_id)).mappings().first()
+            if row is None:
+                return None
+            out = self._row(row)
+            out["watch_ids"] = list(conn.execute(select(schema.mention_matches.c.watch_id).where(
+                schema.mention_matches.c.mention_id == mention_id)).scalars())
+        return out
+
+    def count_mentions(self, workspace_id: int) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(M).where(
+                M.c.workspace_id == workspace_id)).scalar_one())
+
+    def match_counts(self, workspace_id: int) -> dict[int, int]:
+        mm, w = schema.mention_matches, schema.watches
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(mm.c.watch_id, func.count()).join(w, w.c.id == mm.c.watch_id).where(
+                w.c.workspace_id == workspace_id).group_by(mm.c.watch_id)).all()
+            return {int(k): int(v) for k, v in rows}
+
+    def list_rejections(self, workspace_id: int, source_id: int | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        r = schema.rejections
+        query = select(r).where(r.c.workspace_id == workspace_id)
+        if source_id is not None:
+            query = query.where(r.c.source_id == source_id)
+        with self.engine.connect() as conn:
+            return [dict(x) for x in conn.execute(query.order_by(r.c.id.desc()).limit(limit)).mappings()]
+
+    def list_snapshots(self, workspace_id: int, query_text: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
+        s, res = schema.search_snapshots, schema.search_results
+        query = select(s.c.id, s.c.engine, s.c.query, s.c.captured_at).where(s.c.workspace_id == workspace_id)
+        if query_text:
+            query = query.where(s.c.query == query_text)
+        with self.engine.connect() as conn:
+            snaps = [dict(x) for x in conn.execute(query.order_by(s.c.captured_at.desc()).limit(limit)).mappings()]
+            for snap in snaps:
+                snap["captured_at"] = as_utc(snap["captured_at"])
+                snap["results"] = [dict(x) for x in conn.execute(select(res).where(
+                    res.c.snapshot_id == snap["id"]).order_by(res.c.rank)).mappings()]
+        return snaps
+
+    def story_count(self, workspace_id: int, min_size: int = 2) -> int:
+        st = schema.stories
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(st).where(
+                and_(st.c.workspace_id == workspace_id, st.c.size >= min_size))).scalar_one())
+
+    @staticmethod
+    def _row(row: Any) -> dict[str, Any]:
+        out = dict(row)
+        out.pop("tsv", None)
+        for key in ("published_at", "collected_at"):
+            out[key] = as_utc(out.get(key))
+        return out
