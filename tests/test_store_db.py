@@ -137,3 +137,28 @@ def test_mention_record_keeps_every_field(store, workspace):
     assert (row["reach"], row["reach_kind"], row["language"]) == (1200, "measured", "fr")
     assert row["engagement"] == {"likes": 3} and row["raw"] == {"k": [1, 2]}
     assert row["collected_at"].tzinfo is not None
+
+
+def test_near_duplicates_in_one_batch_and_later_batches_share_one_story(store, workspace):
+    base = ("Le conseil municipal adopte le budget de la ville avec une hausse des taxes foncières "
+            "de trois pour cent pour les propriétaires résidentiels du secteur est")
+    variants = [base, base.replace("trois", "3"), base.replace("secteur est", "secteur ouest"),
+                base.replace("adopte", "vote")]
+    _ingest(store, workspace, [_mention(i, v) for i, v in enumerate(variants[:3])])
+    _ingest(store, workspace, [_mention(10, variants[3])], "autre")
+    story_ids = {store.get_mention(i)["story_id"] for i in (1, 2, 3, 4)}
+    assert len(story_ids) == 1 and None not in story_ids
+    assert store.story_count(workspace["id"]) == 1
+    [row] = store.list_mentions(workspace["id"], story_id=story_ids.pop(), limit=1)
+    assert row is not None
+
+
+def test_near_duplicates_outside_the_time_window_start_no_story(store, workspace):
+    text = ("Les cols bleus de la ville déclenchent une grève générale illimitée ce lundi matin "
+            "pour protester contre les nouvelles conditions de travail imposées")
+    old = Mention(source="t", channel="social", external_id="old", text=text,
+                  published_at=datetime(2026, 1, 1, tzinfo=UTC))
+    new = Mention(source="t", channel="social", external_id="new", text=text + " encore",
+                  published_at=datetime(2026, 3, 1, tzinfo=UTC))
+    _ingest(store, workspace, [old])
+    assert _ingest(store, workspace, [new]).grouped == 0

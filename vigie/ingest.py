@@ -107,7 +107,7 @@ class Ingestor:
         body = f"{m.title}\n{text}" if m.title and text else (m.title or text)
         doc = Doc.build(body, url=m.url, author=m.author_handle, author_name=m.author_name, language=row["language"])
         watch_ids = [w for w in self.index.match(doc) if self._passes_filters(w, row)]
-        return _Prepared(row, tokens(body) if len(body) < 20_000 else tokens(body[:20_000]), watch_ids)
+        return _Prepared(row, doc.tokens, watch_ids)
 
     def _passes_filters(self, watch_id: int, row: dict[str, Any]) -> bool:
         languages, channels = self.watch_filters[watch_id]
@@ -186,7 +186,7 @@ class Ingestor:
             ids = store.insert_mentions(conn, self.source_id, [p.row for p in fresh])
             for p in fresh:
                 p.row["id"] = ids[p.row["external_id"]]
-            pairs = [{"mention_id": p.row["id"], "watch_id": w} for p in fresh for w in p.watch_ids]
+            pairs = [(p.row["id"], w) for p in fresh for w in p.watch_ids]
             store.insert_matches(conn, pairs)
             self._group_near_duplicates(conn, fresh, stats)
             store.add_rejections(conn, rejections)
@@ -232,42 +232,64 @@ class Ingestor:
             return
         found = self.store.lsh_candidates(conn, self.workspace_id, wanted,
                                           min(days) - self.window_days, max(days) + self.window_days)
-        by_bucket: dict[int, list[int]] = {}
-        for bucket, mention_id in found:
-            by_bucket.setdefault(bucket, []).append(mention_id)
-        stored_ids = {mid for _, mid in found}
-        stored = self.store.texts_for(conn, stored_ids) if stored_ids else {}
+        by_bucket: dict[int, list[tuple[int, int]]] = {}  # bucket -> [(mention id, day)]
+        for bucket, mention_id, day in found:
+            by_bucket.setdefault(bucket, []).append((mention_id, day))
+        stored = self.store.texts_for(conn, {mid for _, mid, _ in found}) if found else {}
         stored_sets = {mid: shingles(tokens(body)) for mid, (body, _) in stored.items()}
-        stories = {mid: sid for mid, (_, sid) in stored.items()}
+        story_of = {mid: sid for mid, (_, sid) in stored.items() if sid is not None}
         local: dict[int, int] = {}  # mention id -> batch index
-        joins: list[tuple[int, int, datetime | None]] = []
-        bucket_rows: list[dict[str, int]] = []
+        new_stories: dict[int, list[int]] = {}  # first mention id -> mentions joining it
+        first_of: dict[int, int] = {}  # mention id -> first mention of its new story
+        grown: dict[int, list[int]] = {}  # existing story id -> mentions joining it
+        bucket_rows: list[tuple[int, int, int, int]] = []
         for index, (p, ks) in enumerate(zip(fresh, keys, strict=True)):
             if not ks:
                 continue
-            mid = p.row["id"]
+            mid, day = p.row["id"], days[index]
             best, best_score = None, self.threshold
-            for cand in {c for k in ks for c in by_bucket.get(k, ())}:
-                cand_set = stored_sets.get(cand) if cand in stored_sets else sets[local[cand]]
-                score = jaccard(sets[index], cand_set)
+            candidates = {c for k in ks for c, d in by_bucket.get(k, ()) if abs(d - day) <= self.window_days}
+            for cand in candidates:
+                score = jaccard(sets[index], stored_sets[cand] if cand in stored_sets else sets[local[cand]])
                 if score >= best_score:
                     best, best_score = cand, score
             if best is not None:
-                story = stories.get(best)
-                if story is None:
-                    label = self._label(best, stored, fresh, local)
-                    story = self.store.create_story(conn, self.workspace_id, best, label, p.row["published_at"])
-                    stories[best] = story
-                stories[mid] = story
-                joins.append((mid, story, p.row["published_at"]))
+                story = story_of.get(best)
+                if story is not None:
+                    grown.setdefault(story, []).append(mid)
+                    story_of[mid] = story
+                else:
+                    # A story created in this batch is keyed by its first mention until written.
+                    first = first_of.setdefault(best, best)
+                    new_stories.setdefault(first, []).append(mid)
+                    first_of[mid] = first
                 stats.grouped += 1
             local[mid] = index
             for k in ks:
-                by_bucket.setdefault(k, []).append(mid)
-                bucket_rows.append({"workspace_id": self.workspace_id, "bucket": k, "day": days[index],
-                                    "mention_id": mid})
-        self.store.join_story(conn, joins)
+                by_bucket.setdefault(k, []).append((mid, day))
+                bucket_rows.append((self.workspace_id, k, day, mid))
+        self._write_stories(conn, new_stories, grown, stored, fresh, local)
         self.store.insert_buckets(conn, bucket_rows)
+
+    def _write_stories(self, conn: Any, new_stories: dict[int, list[int]], grown: dict[int, list[int]],
+                       stored: dict[int, tuple[str, int | None]], fresh: list[_Prepared],
+                       local: dict[int, int]) -> None:
+        published = {p.row["id"]: p.row["published_at"] or p.row["collected_at"] for p in fresh}
+        ids = self.store.new_story_ids(conn, len(new_stories))
+        rows, links = [], []
+        for story_id, (first, members) in zip(ids, new_stories.items(), strict=True):
+            times = [t for t in (published.get(m) for m in members) if t is not None]
+            rows.append({"id": story_id, "workspace_id": self.workspace_id,
+                         "label": self._label(first, stored, fresh, local), "first_mention_id": first,
+                         "first_seen": published.get(first) or min(times, default=None),
+                         "last_seen": max(times, default=None), "size": len(members) + 1})
+            links += [(story_id, m) for m in (first, *members)]
+        links += [(story_id, m) for story_id, members in grown.items() for m in members]
+        self.store.insert_stories(conn, rows)
+        self.store.set_story_ids(conn, links)
+        self.store.grow_stories(conn, {
+            story_id: (len(members), max((published[m] for m in members), default=None))
+            for story_id, members in grown.items()})
 
     @staticmethod
     def _label(mention_id: int, stored: dict[int, tuple[str, int | None]], fresh: list[_Prepared],

@@ -16,6 +16,8 @@ from vigie.exceptions import FetchError, PayloadTooLarge
 from vigie.urls import check_public_url
 
 log = logging.getLogger(__name__)
+# NOTE: httpx logs every request line with its full query string (API keys included) at INFO.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 

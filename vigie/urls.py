@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
@@ -15,6 +16,7 @@ TRACKING_PARAMS = frozenset({
     "ocid", "share", "s_cid", "icid", "twclid", "li_fat_id", "wt_mc", "wt.mc_id", "__twitter_impression",
 })
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9/:@!$&'()*+,;=._~-]*\Z")
 
 
 def canonical_url(url: str | None) -> str | None:
@@ -38,16 +40,22 @@ def canonical_url(url: str | None) -> str | None:
         host = f"[{host}]"
     if port and port != _DEFAULT_PORTS.get(scheme):
         host = f"{host}:{port}"
-    query = [
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not (k.lower() in TRACKING_PARAMS or k.lower().startswith(TRACKING_PREFIXES))
-    ]
-    query.sort()
-    path = quote(unquote(parts.path), safe="/%:@!$&'()*+,;=-._~") or "/"
+    query_string = ""
+    if parts.query:
+        query = [
+            (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not (k.lower() in TRACKING_PARAMS or k.lower().startswith(TRACKING_PREFIXES))
+        ]
+        query.sort()
+        query_string = urlencode(query)
+    path = parts.path
+    if not _PLAIN_PATH.match(path):  # re-quote only paths with escapes or non-ASCII characters
+        path = quote(unquote(path), safe="/%:@!$&'()*+,;=-._~")
+    path = path or "/"
     if len(path) > 1 and path.endswith("/"):
         path = path.rstrip("/") or "/"
     # Both schemes serve the same page nearly everywhere; https is the one to keep.
-    return urlunsplit(("https", host, path, urlencode(query), ""))
+    return urlunsplit(("https", host, path, query_string, ""))
 
 
 def _is_public(address: str) -> bool:

@@ -76,7 +76,7 @@ def generate(path: Path, n: int, seed: int = 7) -> dict[str, Any]:
                 words = base["text"].split()
                 for _ in range(max(1, len(words) // 15)):
                     words[rng.randrange(len(words))] = rng.choice(FR_WORDS if base["language"] == "fr" else EN_WORDS)
-                row = {**base, "id": f"m{i}", "url": f"https://{rng.choice(SITES)}/p/{i}", "text": " ".join(words)}
+                row = {**base, "external_id": f"m{i}", "url": f"https://{rng.choice(SITES)}/p/{i}", "text": " ".join(words)}
             else:
                 french = rng.random() < 1 / 3
                 vocab = FR_WORDS if french else EN_WORDS
@@ -84,7 +84,7 @@ def generate(path: Path, n: int, seed: int = 7) -> dict[str, Any]:
                 if rng.random() < 0.3:
                     words.insert(rng.randrange(len(words)), rng.choice(BRANDS))
                 row = {
-                    "id": f"m{i}", "url": f"https://{rng.choice(SITES)}/p/{i}?utm_source=feed",
+                    "external_id": f"m{i}", "url": f"https://{rng.choice(SITES)}/p/{i}?utm_source=feed",
                     "text": " ".join(words), "author_handle": f"user{rng.randrange(50_000)}",
                     "author_followers": int(rng.paretovariate(1.2) * 50), "channel": rng.choice(CHANNELS),
                     "language": "fr" if french else "en",

@@ -114,7 +114,7 @@ def mention_add(ctx: Context, text: str, title: str | None, url: str | None, cha
                                       language=language).items() if v not in (None, "")}
     ws = ctx.workspace()
     source = ctx.store.ensure_source(ws["id"], "manual", "manual", {})
-    source = ctx.store.update_source(source["id"], config={"mention": fields}, cursor={})
+    source = ctx.store.update_source(source["id"], config=fields, cursor={})
     outcome = ctx.app.fetch(source)
     if as_json:
         print_json(outcome.as_dict())

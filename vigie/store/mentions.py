@@ -3,11 +3,12 @@ See docs/store.md"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, and_, bindparam, func, insert, literal_column, select, text, update
+from sqlalchemy import Connection, and_, case, func, insert, literal_column, select, text, update
 
 from vigie.store import schema
 from vigie.text import tokens
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 M = schema.mentions
+_CONVERTED = frozenset({"published_at", "collected_at", "engagement", "raw"})
 CHUNK = 900  # stays under SQLite's bound-parameter limit with room to spare
 
 
@@ -49,35 +51,64 @@ class MentionStore:
                 M.c.workspace_id == workspace_id, M.c.canonical_url.in_(chunk))).scalars())
         return found_ids, found_urls
 
+    def _bulk(self, conn: Connection, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        """executemany straight to the driver: the ingest hot path skips SQLAlchemy's per-row
+        parameter processing, so values must already be in the driver's form (see _db_value)."""
+        if not rows:
+            return
+        mark = "?" if self.dialect == "sqlite" else "%s"
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
+        conn.exec_driver_sql(sql, rows)  # type: ignore[arg-type]
+
+    def _db_value(self, value: Any) -> Any:
+        if isinstance(value, datetime):
+            if self.dialect == "sqlite":  # the text form SQLAlchemy's SQLite DateTime reads back
+                return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+            return value
+        if isinstance(value, dict | list):
+            return json.dumps(value, ensure_ascii=False)
+        return value
+
     def insert_mentions(self, conn: Connection, source_id: int, rows: list[dict[str, Any]]) -> dict[str, int]:
-        """Insert new rows; return external_id -> id."""
+        """Insert new rows (all with the same keys); return external_id -> id."""
         if not rows:
             return {}
-        conn.execute(insert(M), rows)
+        columns = list(rows[0])
+        # Convert only the columns that need it (dates, JSON); the rest go to the driver as they are.
+        special = [i for i, c in enumerate(columns) if c in _CONVERTED]
+        convert = self._db_value
+        values = []
+        for row in rows:
+            out = [row[c] for c in columns]
+            for i in special:
+                if out[i] is not None:
+                    out[i] = convert(out[i])
+            values.append(tuple(out))
+        self._bulk(conn, "mentions", columns, values)
         ids: dict[str, int] = {}
         for chunk in _chunks([r["external_id"] for r in rows]):
             ids.update(conn.execute(select(M.c.external_id, M.c.id).where(
                 M.c.source_id == source_id, M.c.external_id.in_(chunk))).all())
         return ids
 
-    def insert_matches(self, conn: Connection, pairs: list[dict[str, int]]) -> None:
-        if pairs:
-            conn.execute(insert(schema.mention_matches), pairs)
+    def insert_matches(self, conn: Connection, pairs: list[tuple[int, int]]) -> None:
+        """(mention_id, watch_id) pairs."""
+        self._bulk(conn, "mention_matches", ("mention_id", "watch_id"), pairs)
 
     def lsh_candidates(self, conn: Connection, workspace_id: int, buckets: Sequence[int],
-                       day_lo: int, day_hi: int) -> list[tuple[int, int]]:
-        """(bucket, mention_id) pairs already indexed for these buckets within the day window."""
-        found: list[tuple[int, int]] = []
+                       day_lo: int, day_hi: int) -> list[tuple[int, int, int]]:
+        """(bucket, mention_id, day) rows already indexed for these buckets within the day window."""
+        found: list[tuple[int, int, int]] = []
         b = schema.lsh_buckets
         for chunk in _chunks(list(set(buckets))):
-            found.extend(conn.execute(select(b.c.bucket, b.c.mention_id).where(
+            found.extend(conn.execute(select(b.c.bucket, b.c.mention_id, b.c.day).where(
                 b.c.workspace_id == workspace_id, b.c.bucket.in_(chunk),
                 b.c.day.between(day_lo, day_hi))).all())
         return found
 
-    def insert_buckets(self, conn: Connection, rows: list[dict[str, int]]) -> None:
-        if rows:
-            conn.execute(insert(schema.lsh_buckets), rows)
+    def insert_buckets(self, conn: Connection, rows: list[tuple[int, int, int, int]]) -> None:
+        """(workspace_id, bucket, day, mention_id) rows."""
+        self._bulk(conn, "lsh_buckets", ("workspace_id", "bucket", "day", "mention_id"), rows)
 
     def texts_for(self, conn: Connection, ids: Iterable[int]) -> dict[int, tuple[str, int | None]]:
         """id -> (title + text, story_id) for near-duplicate verification."""
@@ -88,31 +119,36 @@ class MentionStore:
                 out[row.id] = (body, row.story_id)
         return out
 
-    def create_story(self, conn: Connection, workspace_id: int, first_id: int, label: str,
-                     first_seen: datetime | None) -> int:
-        story_id = conn.execute(insert(schema.stories).values(
-            workspace_id=workspace_id, label=label[:300], first_mention_id=first_id,
-            first_seen=first_seen, last_seen=first_seen, size=1,
-        ).returning(schema.stories.c.id)).scalar_one()
-        conn.execute(update(M).where(M.c.id == first_id).values(story_id=story_id))
-        return int(story_id)
+    def new_story_ids(self, conn: Connection, n: int) -> list[int]:
+        """Reserve n story ids inside the current write transaction."""
+        if n == 0:
+            return []
+        if self.dialect == "sqlite":
+            # The batch's mention insert already holds SQLite's single write lock, so max()+1 is safe.
+            top = conn.execute(select(func.coalesce(func.max(schema.stories.c.id), 0))).scalar_one()
+            return list(range(int(top) + 1, int(top) + 1 + n))
+        return list(conn.exec_driver_sql(
+            "SELECT nextval(pg_get_serial_sequence('stories', 'id')) FROM generate_series(1, %s)", (n,)).scalars())
 
-    def join_story(self, conn: Connection, assignments: list[tuple[int, int, datetime | None]]) -> None:
-        """Attach (mention_id, story_id, published_at) triples and grow the stories."""
-        if not assignments:
-            return
-        conn.execute(update(M).where(M.c.id == bindparam("mid")).values(story_id=bindparam("sid")),
-                     [{"mid": m, "sid": s} for m, s, _ in assignments])
-        grow: dict[int, tuple[int, datetime | None]] = {}
-        for _, story, seen in assignments:
-            count, last = grow.get(story, (0, None))
-            grow[story] = (count + 1, max(filter(None, (last, seen)), default=None))
+    def insert_stories(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            columns = list(rows[0])
+            self._bulk(conn, "stories", columns, [tuple(self._db_value(r[c]) for c in columns) for r in rows])
+
+    def set_story_ids(self, conn: Connection, links: list[tuple[int, int]]) -> None:
+        """(story_id, mention_id) pairs."""
+        if links:
+            mark = "?" if self.dialect == "sqlite" else "%s"
+            conn.exec_driver_sql(f"UPDATE mentions SET story_id = {mark} WHERE id = {mark}", links)  # type: ignore[arg-type]
+
+    def grow_stories(self, conn: Connection, growth: dict[int, tuple[int, datetime | None]]) -> None:
+        """story_id -> (mentions added, newest publication time among them)."""
         st = schema.stories
-        for story, (count, last) in grow.items():
+        for story, (count, last) in growth.items():
             values: dict[str, Any] = {"size": st.c.size + count}
             if last is not None:
-                values["last_seen"] = func.coalesce(func.max(st.c.last_seen, last), last) \
-                    if self.dialect == "sqlite" else func.greatest(st.c.last_seen, last)
+                values["last_seen"] = case((st.c.last_seen.is_(None), last), (st.c.last_seen < last, last),
+                                           else_=st.c.last_seen)
             conn.execute(update(st).where(st.c.id == story).values(**values))
 
     def add_rejections(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
