@@ -102,6 +102,7 @@ def test_parse_str_round_trips(query):
     ("hydro foo:bar", 6, "unknown field"),
     ("hydro site:", 6, "needs a value"),
     ("lang:français", 0, "language code"),
+    ("site:lapresse.ca/actualites", 0, "without a path"),
     ("hydro ()", 6, "empty parentheses"),
     ("NOT a NEAR/3 b", 0, "NOT"),
     ("a NEAR/3 site:x.ca", 9, "field"),

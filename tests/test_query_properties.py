@@ -1,5 +1,7 @@
 """Property tests for watch queries: folding invariance, Boolean laws, NEAR windows, parser robustness, index agreement."""
 
+from fnmatch import fnmatchcase
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -157,3 +159,12 @@ def test_watch_index_agrees_with_matching_each_query(nodes, docs):
 def test_doc_tokens_equal_text_tokens(text):
     assert fast_tokens(text) == tokens(text)
     assert fast_tokens(text) == tokens(text)  # second call is served from the chunk cache
+
+
+@SETTINGS
+@given(st.text(alphabet="ab*?", min_size=1, max_size=8).filter(lambda p: "a" in p or "b" in p),
+       st.text(alphabet="ab", min_size=1, max_size=12))
+def test_wildcards_follow_glob_rules_within_a_word(pattern, word):
+    expected = fnmatchcase(word, pattern)
+    assert compile_query(pattern).matches(Doc.build(word)) == expected
+    assert compile_query(f'"x {pattern}"').matches(Doc.build(f"x {word}")) == expected

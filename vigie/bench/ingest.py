@@ -34,11 +34,35 @@ EN_WORDS = (
     "jobs strike union talks agreement economy project construction delay cost bill service support wait "
     "phone answer complaint survey students university college co-op members great terrible love hate"
 ).split()
+FUNCTION_FR = "de la le et les des à un une du en que qui pour dans sur pas au avec ce il est plus par".split()
+FUNCTION_EN = "the of and to a in is that for it on with as was at by this be are from or".split()
 BRANDS = ("Hydro-Québec", "Vidéotron", "Desjardins", "STM", "Ville de Québec", "Université Laval",
           "Bell", "Rogers", "Air Canada", "CN", "Loto-Québec", "SAQ")
 SITES = ("lapresse.ca", "ledevoir.com", "journaldequebec.com", "cbc.ca", "montrealgazette.com",
          "radio-canada.ca", "reddit.com", "mastodon.social", "bsky.app", "youtube.com")
 CHANNELS = ("social", "social", "social", "online_press", "online_press", "blog", "forum", "review")
+
+
+_SYLLABLES_FR = ("ré", "pa", "tion", "é", "con", "mé", "de", "lu", "ver", "ai", "son", "tè", "mon", "gé", "ble",
+                 "ment", "qué", "ri", "ça", "vo", "lon", "fê", "té", "por", "bou")
+_SYLLABLES_EN = ("re", "ta", "tion", "con", "ing", "er", "ly", "mo", "ver", "sta", "pro", "ble", "ment", "an",
+                 "dis", "ca", "ter", "ous", "ful", "ness", "pre", "in", "com", "ex", "ward")
+
+
+def _vocabulary(rng: random.Random, syllables: tuple[str, ...], topical: list[str], size: int) -> list[str]:
+    """Topical words plus filler words, so a mention has the spread of a real one: most words are
+    not in any watch (a 30-word post uses a vocabulary of tens of thousands, not a few hundred)."""
+    filler = {"".join(rng.choices(syllables, k=rng.randint(1, 4))) for _ in range(size)}
+    return topical + sorted(filler)
+
+
+def _cumulative(n: int) -> list[float]:
+    """Cumulative Zipf weights (exponent 0.9) for rng.choices."""
+    total, out = 0.0, []
+    for rank in range(n):
+        total += 1.0 / (rank + 1) ** 0.9
+        out.append(total)
+    return out
 
 
 def bench_watches() -> list[str]:
@@ -63,6 +87,14 @@ def bench_watches() -> list[str]:
 def generate(path: Path, n: int, seed: int = 7) -> dict[str, Any]:
     """Write n NDJSON mentions: ~30 words, a third in French, 5 % exact and 5 % near duplicates."""
     rng = random.Random(seed)
+    vocab_fr = _vocabulary(rng, _SYLLABLES_FR, list(FR_WORDS), 20_000)
+    vocab_en = _vocabulary(rng, _SYLLABLES_EN, list(EN_WORDS), 20_000)
+    rng.shuffle(vocab_fr)
+    rng.shuffle(vocab_en)
+    # Function words take the top ranks, as in real text; then topical and filler words mixed.
+    vocab_fr = FUNCTION_FR + vocab_fr
+    vocab_en = FUNCTION_EN + vocab_en
+    cum_fr, cum_en = _cumulative(len(vocab_fr)), _cumulative(len(vocab_en))
     start = datetime(2026, 10, 1, tzinfo=UTC)
     words_total = 0
     recent: list[dict[str, Any]] = []
@@ -79,8 +111,8 @@ def generate(path: Path, n: int, seed: int = 7) -> dict[str, Any]:
                 row = {**base, "external_id": f"m{i}", "url": f"https://{rng.choice(SITES)}/p/{i}", "text": " ".join(words)}
             else:
                 french = rng.random() < 1 / 3
-                vocab = FR_WORDS if french else EN_WORDS
-                words = rng.choices(vocab, k=max(5, int(rng.gauss(30, 8))))
+                vocab, cum = (vocab_fr, cum_fr) if french else (vocab_en, cum_en)
+                words = rng.choices(vocab, cum_weights=cum, k=max(5, int(rng.gauss(30, 8))))
                 if rng.random() < 0.3:
                     words.insert(rng.randrange(len(words)), rng.choice(BRANDS))
                 row = {

@@ -10,7 +10,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from vigie.demo.generator import CITY, SEED, anchor_for, generate
+from vigie.demo.cast import CITY
+from vigie.demo.generator import SEED, anchor_for, generate
 from vigie.demo.server import DemoServer
 from vigie.exceptions import BadRequest
 
@@ -32,6 +33,23 @@ WATCHES = (
     ("Sujet – relations de travail / labour",
      'grève OR strike OR (syndicat NEAR/6 "cols bleus") OR "blue-collar"', "topic"),
 )
+
+
+# Progress lines stay here rather than in the locale catalogues: only the demo says them.
+MESSAGES = {
+    "fr": {"generating": "génération des fichiers simulés…",
+           "missing": "{name} : connecteur {connector!r} absent, ignoré",
+           "fetched": "{name} : {new} nouvelles mentions, {duplicate} déjà vues"},
+    "en": {"generating": "generating the simulated files…",
+           "missing": "{name}: connector {connector!r} not installed, skipped",
+           "fetched": "{name}: {new} new mentions, {duplicate} already seen"},
+}
+
+
+def _msg(key: str, **values: Any) -> str:
+    from vigie.i18n import current_language
+
+    return MESSAGES.get(current_language(), MESSAGES["en"])[key].format(**values)
 
 
 def _sources(base: str, manifest: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
@@ -83,7 +101,7 @@ def build_demo(app: Any, progress: Callable[[str], None] | None = None, *, now: 
     available = source_classes()
     errors: list[str] = []
     with tempfile.TemporaryDirectory(prefix="vigie-demo-") as tmp:
-        say("génération des fichiers simulés / generating simulated files")
+        say(_msg("generating"))
         manifest = generate(Path(tmp), anchor_for(now), seed)
         # Loopback is refused to user-supplied URLs; this client is the demo's own, for its own server.
         http = HttpClient.from_settings(app.settings, allow_private_networks=True, politeness_delay=0)
@@ -92,7 +110,7 @@ def build_demo(app: Any, progress: Callable[[str], None] | None = None, *, now: 
             with DemoServer(Path(tmp)) as server:
                 for name, connector, config in _sources(server.base_url, manifest):
                     if connector not in available:
-                        say(f"{name}: connector {connector!r} not installed, skipped")
+                        say(_msg("missing", name=name, connector=connector))
                         continue
                     if connector == "searxng" and store.list_snapshots(ws["id"], limit=1):
                         continue  # one ranking snapshot is enough; another would only repeat it
@@ -105,7 +123,7 @@ def build_demo(app: Any, progress: Callable[[str], None] | None = None, *, now: 
                     if outcome.status != "ok":
                         errors.append(f"{name}: {outcome.message}")
                         log.warning("demo source %s: %s", name, outcome.message)
-                    say(f"{name}: {outcome.stats.new} new / nouvelles, {outcome.stats.duplicate} duplicates"
+                    say(_msg("fetched", name=name, new=outcome.stats.new, duplicate=outcome.stats.duplicate)
                         + (f" ({outcome.status}: {outcome.message})" if outcome.status != "ok" else ""))
         finally:
             http.close()

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
-from vigie.demo.generator import BLOGS, CITY, OUTLETS, TZ, Item, stable_int
+from vigie.demo.cast import BLOGS, CITY, OUTLETS
+from vigie.demo.generator import TZ, Item, stable_int
 from vigie.text import fold
 
 HASHTAGS = ("SLDE", "SaintLaurentDesErables", "EauSLDE", "ValSorbier")
@@ -36,7 +37,7 @@ def item_url(item: Item) -> str:
         section = "actualites" if outlet.lang == "fr" else "news"
         return f"https://{outlet.domain}/{section}/{slug(item.title or '')}-{n}"
     if item.stream == "blog":
-        domain = next((d for name, _, d in BLOGS if name == item.outlet), BLOGS[0][2])
+        domain = next((b[2] for b in BLOGS if b[0] == item.outlet), BLOGS[0][2])
         return f"https://{domain}/billets/{slug(item.title or '')}-{n}"
     return f"https://revue-presse.example/extrait/{n}"
 
@@ -93,7 +94,7 @@ def _status(item: Item) -> dict[str, Any]:
     # Snowflake-like local id: sortable by time, as Mastodon's are; the uri stays stable across runs.
     local_id = str((int(item.when.timestamp() * 1000) << 16) | (number & 0xFFFF))
     tags = "".join(f' <a href="https://{instance}/tags/{t}" class="mention hashtag" rel="tag">#<span>{t}</span></a>'
-                   for t in item.tags)
+                   for t in item.tags if f"#{t}" not in item.text)
     likes, shares, comments = (item.engagement.get(k, 0) for k in ("likes", "shares", "comments"))
     account_id = str(stable_int(item.handle, bits=56))
     return {

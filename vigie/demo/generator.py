@@ -13,13 +13,23 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from vigie.demo import texts_en, texts_fr
+from vigie.demo.cast import (
+    BLOGS,
+    CITY,
+    CITY_FORMS,
+    CLIPPING_OUTLETS,
+    FIRST,
+    INSTANCES,
+    LAST,
+    NEIGHBOUR,
+    OUTLETS,
+    Outlet,
+)
 from vigie.text import fold
 
 SEED = 1642
 DAYS = 30  # 24-hour blocks ending at the anchor; block DAYS-1 is the last 24 hours
 TZ = ZoneInfo("America/Toronto")
-CITY = "Saint-Laurent-des-Érables"
-NEIGHBOUR = "Val-Sorbier"
 TEXTS: dict[str, ModuleType] = {"fr": texts_fr, "en": texts_en}
 
 BASE_TOPICS = {"conseil": 3, "culture": 2, "voirie": 3, "velo": 1.5, "logement": 2, "festival": 1.5,
@@ -35,14 +45,14 @@ MIX: dict[int, tuple[float, dict[str, float]]] = {
 CRISIS_TOPICS = frozenset(t for _, topics in MIX.values() for t in topics)
 # Expected items per block outside the crisis, and the crisis multipliers per block.
 RATES = {"social": 26.0, "blog": 0.9, "forum": 4.0, "clipping": 3.5, "wire": 0.4}
-SURGE = {
+SURGE: dict[str, dict[int, float]] = {
     "press": {26: 1.1, 27: 3, 28: 5, 29: 6}, "social": {25: 1.1, 26: 1.3, 27: 4, 28: 9, 29: 11},
     "blog": {27: 2, 28: 4, 29: 4}, "forum": {26: 1.3, 27: 4, 28: 7, 29: 8},
     "clipping": {27: 3, 28: 5, 29: 5}, "wire": {27: 5, 28: 8, 29: 8},
 }
 WEEKEND = {"press": 0.55, "social": 0.8, "blog": 1.0, "forum": 1.0, "clipping": 0.35, "wire": 0.4}
 # Relative activity per local hour (0-23): newsrooms publish mornings, people post evenings.
-HOURS = {
+HOURS: dict[str, list[float]] = {
     "press": [.2, .1, .1, .1, .3, 1, 3, 4, 4, 3, 2.5, 2.5, 3, 2.5, 2, 2.5, 3, 3, 2, 1.5, 1.2, 1, .6, .4],
     "social": [1, .6, .3, .2, .2, .5, 1.5, 3, 3.5, 3, 2.5, 2.5, 3.5, 3, 2.5, 2.5, 3, 3.5, 4, 4.5, 4.5, 4, 3, 2],
     "blog": [.3, .2, .1, .1, .1, .2, .5, 1, 1, 1, 1, 1, 1.2, 1, 1, 1, 1, 1.2, 1.5, 2, 2.5, 2.5, 2, 1],
@@ -51,56 +61,6 @@ HOURS = {
     "radio": [0] * 6 + [3, 4, 4, 1, 0, 0, 3, 1, 0, 0, 2, 3, 1] + [0] * 5,
     "tv": [0] * 12 + [1, 0, 0, 0, 0, 0, 4, 0, 0, 0, 3, 0],
 }
-
-
-@dataclass(frozen=True)
-class Outlet:
-    key: str
-    name: str
-    lang: str
-    domain: str
-    audience: int
-    rate: float  # articles a day outside the crisis
-    journalists: tuple[str, ...]
-    topics: dict[str, float] = field(default_factory=dict)  # weight overrides
-
-
-OUTLETS = (
-    Outlet("courrier", "Le Courrier des Érables", "fr", "courrier-erables.example", 45_000, 2.6,
-           ("Annie Paradis", "Jérôme Castonguay", "Lina Haddad")),
-    Outlet("echo", "L'Écho de la Vallée", "fr", "echo-vallee.example", 80_000, 2.0,
-           ("Pierre-Luc Vézina", "Sandrine Ouimet")),
-    Outlet("sorbier", "Info-Sorbier", "fr", "info-sorbier.example", 18_000, 1.2,
-           ("Diane Lemieux",), {"voisine": 10.0, "entraide": 3.0}),
-    Outlet("chronicle", "The Riverside Chronicle", "en", "riverside-chronicle.example", 24_000, 1.3,
-           ("Jennifer Walsh", "Tom Reid")),
-)
-BLOGS = (
-    ("Le blogue de Martine", "fr", "martine.blogues-erables.example"),
-    ("Urbanisme & Cie", "fr", "urbanisme.blogues-erables.example"),
-    ("Eau claire – carnet environnement", "fr", "eauclaire.blogues-erables.example"),
-    ("Notes from the Valley", "en", "valleynotes.blogues-erables.example"),
-)
-CLIPPING_OUTLETS = (
-    ("print", "Le Journal de la Vallée (papier)", "fr", 32_000), ("print", "Hebdo des Érables", "fr", 18_000),
-    ("print", "The Valley Record", "en", 9_000), ("radio", "Radio Érables 103,1", "fr", 25_000),
-    ("radio", "River 94.5 FM", "en", 12_000), ("tv", "TVR Vallée – Le Téléjournal régional", "fr", 60_000),
-    ("tv", "Valley TV News", "en", 20_000),
-)
-INSTANCES = ("piaille.example", "erables.social.example", "mastodon.vallee.example")
-FIRST = {"fr": "Julie Mathieu Sophie Étienne Marc-André Isabelle Louis Chloé Félix Amélie Olivier Nathalie "
-               "Simon Catherine Maxime Josée Samuel Émilie Jean-François Marie-Ève Alexandre Valérie Gabriel "
-               "Mélanie Antoine Karine Vincent Annie Hugo Léa".split(),
-         "en": "Emily Jason Sarah Michael Jessica David Ashley Ryan Megan Kevin Laura Daniel Heather Chris "
-               "Amanda Liam".split()}
-LAST = {"fr": "Tremblay Gagnon Roy Côté Bouchard Gauthier Morin Lavoie Fortin Gagné Ouellet Pelletier "
-              "Bélanger Lévesque Bergeron Leblanc Paquette Girard Simard Boucher Caron Beaulieu Cloutier "
-              "Dubé Poirier Fournier Lapointe Leclerc Lefebvre Poulin".split(),
-        "en": "Smith Brown MacDonald Campbell Wilson Taylor Murphy Stewart O'Brien Reid Kelly Fraser "
-              "Morrison Clarke Walsh".split()}
-CITY_FORMS = {"fr": ["Saint-Laurent-des-Érables"] * 6 + ["St-Laurent-des-Érables"] * 2
-              + ["Saint-Laurent-des-Erables", "SLDE", "St-Laurent"],
-              "en": ["St. Laurent des Erables", "Saint-Laurent-des-Érables", "St-Laurent-des-Erables", "SLDE"]}
 
 
 @dataclass
@@ -317,7 +277,7 @@ class Scenario:
         items.append(Item("blog", "communique-blog", when + timedelta(hours=3), "fr", "ecoli",
                           "Le communiqué de la Ville, à lire attentivement",
                           texts_fr.COMMUNIQUE["text"] + " Mon commentaire suivra ce soir.",
-                          author="Martine Caron", outlet=blog[0]))
+                          author=blog[3], outlet=blog[0]))
         return items
 
     def _social(self, block: int) -> list[Item]:
@@ -365,13 +325,15 @@ class Scenario:
             keep, when = rng.random(), self.when(rng, block, "blog")
             if not self.kept(keep, "blog", when):
                 continue
-            name, lang, _domain = BLOGS[(3 * block + seq) % len(BLOGS)]  # each blog takes its turn
+            name, lang, _domain, author = BLOGS[(3 * block + seq) % len(BLOGS)]  # each blog takes its turn
             topic = self.topic(rng, block)
             title, text = self.article(rng, lang, topic, sentences=(2, 3), formal=False)
-            text = f"{self.post(rng, lang, topic)} {text} {self.post(rng, lang, topic)}"
+            slots, posts = self.slots(rng, lang, formal=False), TEXTS[lang].TOPICS[topic]["posts"]
+            first, last = rng.sample(posts, 2) if len(posts) > 1 else (posts[0], "")
+            text = " ".join(p for p in (fill(first, slots), text, fill(last, slots) if last else "") if p)
             prefix = "Billet : " if lang == "fr" else "Opinion: "
             items.append(Item("blog", f"blog-{block}-{seq}", when, lang, topic, prefix + title, text,
-                              author=f"{rng.choice(FIRST[lang])} {rng.choice(LAST[lang])}", outlet=name))
+                              author=author, outlet=name))
         return items
 
     def _forum(self, block: int) -> list[Item]:

@@ -290,8 +290,8 @@ COMMUNIQUE = {
     ),
 }
 
-OPENERS = ["", "", "", "Ok.", "Seriously,", "Worth a read:", "Honestly,", "PSA:", "For {city} folks:",
-           "Called it.", "Wow.", "Hmm.", "Well.", "So,"]
+OPENERS = ["", "", "", "Ok.", "Seriously.", "Worth a read:", "Honestly.", "PSA:", "For {city} folks:",
+           "Called it.", "Wow.", "Hmm.", "Well.", "Yikes."]
 CLOSERS = ["", "", "", "Thoughts?", "Stay tuned.", "😕", "👏", "🙄", "…", "Please share!",
            "Have a good one!", "Great.", "What do you think?", "🤔"]
 PRESS_CONTEXT = [

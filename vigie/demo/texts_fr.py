@@ -119,7 +119,7 @@ TOPICS: dict[str, dict[str, list[str]]] = {
             "La mairesse {mairesse} estime que la Ville « doit faire sa part » face à la crise du logement.",
             "Un comité de logement social du {secteur} réclame davantage d'unités pour les familles.",
             "Les premières unités pourraient être livrées dans deux ans, si le financement est confirmé.",
-            "Une consultation publique est prévue le {jour} soir au centre communautaire.",
+            "Une consultation publique est prévue {jour} soir au centre communautaire.",
         ],
         "posts": [
             "Des logements abordables à {ville}, c'est une bonne nouvelle. Il en faudrait dix fois plus.",
@@ -440,8 +440,8 @@ COMMUNIQUE = {
 }
 
 # Openers and closers that fit any tone: a post's mood comes from its topic line.
-OPENERS = ["", "", "", "Bon.", "Sérieux,", "À lire :", "Franchement,", "Info du jour :",
-           "Pour les gens de {ville} :", "Je l'avais dit.", "Wow.", "Hmm.", "Rappel :", "Ouf.", "Bref,"]
+OPENERS = ["", "", "", "Bon.", "Sérieux.", "À lire :", "Franchement.", "Info du jour :",
+           "Pour les gens de {ville} :", "Je l'avais dit.", "Wow.", "Hmm.", "Rappel :", "Ouf.", "Bref."]
 CLOSERS = ["", "", "", "Qu'en pensez-vous?", "À suivre.", "😕", "👏", "🙄", "…", "Partagez!",
            "Bonne journée!", "Ça promet.", "Votre avis?", "J'ai hâte de voir la suite.", "🤔"]
 PRESS_CONTEXT = [

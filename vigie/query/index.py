@@ -119,9 +119,9 @@ class WatchIndex:
             candidates.update(words[word])
         if self._prefixes:
             joined = " " + doc.joined
-            for key, slots in self._prefixes:
+            for key, prefixed in self._prefixes:
                 if key in joined:
-                    candidates.update(slots)
+                    candidates.update(prefixed)
         for attr, key_set, keys in self._fields:
             for key in key_set.intersection(getattr(doc, attr)):
                 candidates.update(keys[key])

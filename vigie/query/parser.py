@@ -109,7 +109,7 @@ def _field_value(name: str, raw: str, pos: int, query: str) -> str:
         for prefix in ("*.", "www."):
             value = value.removeprefix(prefix)
         if value and not _HOST.fullmatch(value):
-            raise _error("site: takes a domain name, e.g. site:lapresse.ca", pos, query)
+            raise _error("site: takes a domain name without a path, e.g. site:lapresse.ca", pos, query)
     elif name == "author":
         value = " ".join(value.lstrip("@").split())
         if "*" in value or "?" in value:
@@ -205,12 +205,12 @@ class _Parser:
     def check_near_side(self, node: Node, pos: int, op: _Token) -> None:
         if isinstance(node, Term | Near):
             return
-        if isinstance(node, Or) and all(isinstance(c, Term | Near | Or) for c in node.children):
+        if isinstance(node, Or):
             for child in node.children:
                 self.check_near_side(child, pos, op)
             return
         what = {Not: "NOT (write NOT (a NEAR/3 b) to exclude a pair)", Field: "a field like site:",
-                And: "AND inside brackets (only OR-alternatives may be grouped)"}.get(type(node), "this")
+                And: "AND inside brackets (only OR-alternatives may be grouped)"}[type(node)]
         raise self.error(f"{op.text.upper()} takes words, phrases or (a OR b) groups, not {what}", pos)
 
     def parse_unary(self) -> Node:

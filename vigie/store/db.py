@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import re
 from datetime import UTC, datetime
@@ -20,6 +21,11 @@ from vigie.store.mentions import MentionStore
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Feature tables live next to their feature, on the shared metadata of vigie/store/schema.py;
+# importing these modules registers them before the schema is created. One line per feature.
+TABLE_MODULES: tuple[str, ...] = (
+    "vigie.crisis.tables",
+)
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
@@ -66,6 +72,8 @@ class Store(MentionStore):
 
     def migrate(self) -> None:
         """Build a new store from the schema and stamp it, or bring an existing one to head."""
+        for module in TABLE_MODULES:
+            importlib.import_module(module)
         config = self._alembic_config()
         with self.engine.begin() as conn:
             config.attributes["connection"] = conn
