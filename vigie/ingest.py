@@ -51,12 +51,12 @@ class _Prepared:
     watch_ids: list[int]
 
 
-def _jsonable(value: Any) -> Any:
-    try:
-        json.dumps(value)
-        return value
-    except (TypeError, ValueError):
-        return json.loads(json.dumps(value, default=str))
+_ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False, default=str).encode
+
+
+def _json_text(value: Any) -> str | None:
+    """JSON columns are encoded once, here; values JSON cannot express become strings."""
+    return None if value is None else _ENCODE(value)
 
 
 class Ingestor:
@@ -74,7 +74,10 @@ class Ingestor:
         self.analyzers = analyzers or []
         watches = store.list_watches(self.workspace_id, active_only=True)
         self.watch_filters = {w["id"]: (set(w["languages"] or []), set(w["channels"] or [])) for w in watches}
-        self.index = WatchIndex((w["id"], w["query"]) for w in watches)
+        # A stored query that no longer parses (after a grammar change) must not stop ingestion.
+        self.index = WatchIndex(((w["id"], w["query"]) for w in watches), skip_invalid=True)
+        for watch_id, error in self.index.errors.items():
+            log.error("watch %s is skipped: %s", watch_id, error)
 
     # -- per item ---------------------------------------------------------------------
     def _prepare(self, m: Mention, now: datetime) -> _Prepared:
@@ -101,8 +104,8 @@ class Ingestor:
             "author_followers": m.author_followers, "outlet": m.outlet, "outlet_audience": m.outlet_audience,
             "published_at": published, "collected_at": now,
             "language": (m.language or "").lower()[:8] or None,
-            "engagement": m.engagement or None, "reach": reach, "reach_kind": reach_kind,
-            "raw": _jsonable(m.raw), "story_id": None,
+            "engagement": _json_text(m.engagement or None), "reach": reach, "reach_kind": reach_kind,
+            "raw": _json_text(m.raw), "story_id": None,
         }
         body = f"{m.title}\n{text}" if m.title and text else (m.title or text)
         doc = Doc.build(body, url=m.url, author=m.author_handle, author_name=m.author_name, language=row["language"])

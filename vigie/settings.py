@@ -35,6 +35,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("near_duplicate_days", 3, "Only mentions published within this many days are compared for near-duplicates"),
     Setting("ingest_batch_size", 500, "Mentions written per transaction during ingest"),
     Setting("pipeline", [], "Analyzers to run on each new mention, in order (exact and near-duplicate grouping always run)"),
+    Setting("crisis_assessment_minutes", 30, "Minutes after detection by which an incident's first assessment is due"),
+    Setting("crisis_statement_minutes", 60, "Minutes after detection by which an incident's first statement is due"),
+    Setting("crisis_lookback_hours", 6, "Hours before detection whose watch mentions an incident links when it opens"),
+    Setting("crisis_required_roles", ["lead", "spokesperson", "legal", "social_media"],
+            "Crisis-team roles the readiness score requires to be filled and confirmed"),
+    Setting("readiness_channels", ["social", "online_press", "print_press", "broadcast", "forum", "search_result"],
+            "Channel kinds the readiness score expects to be monitored"),
+    Setting("readiness_source_max_age_hours", 24, "A source is healthy if its last successful fetch is this recent"),
+    Setting("readiness_contact_max_age_days", 90, "Crisis-team roles must have been confirmed within this many days"),
+    Setting("readiness_drill_max_age_days", 180, "A drill older than this counts half in the readiness score"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -12,11 +12,17 @@ _EXTRA = str.maketrans({"ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ł": "l", "
 TOKEN = re.compile(r"\w+")
 
 
+_EXTRA_CHARS = re.compile("[" + re.escape("".join(chr(c) for c in _EXTRA)) + "]")
+_EXTRA_MAP = {chr(k): v for k, v in _EXTRA.items()}
+
+
 def fold(text: str) -> str:
     """Lower-case and strip accents: "HYDRO-QUÉBEC" -> "hydro-quebec"."""
     if text.isascii():
         return text.lower()
-    text = unicodedata.normalize("NFKD", text.translate(_EXTRA))
+    # translate() costs ~50 ns a character even when nothing changes; substitute only the hits.
+    text = _EXTRA_CHARS.sub(lambda m: str(_EXTRA_MAP[m.group()]), text)
+    text = unicodedata.normalize("NFKD", text)
     return _COMBINING.sub("", text).lower()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -52,7 +53,7 @@ SURGE: dict[str, dict[int, float]] = {
 }
 WEEKEND = {"press": 0.55, "social": 0.8, "blog": 1.0, "forum": 1.0, "clipping": 0.35, "wire": 0.4}
 # Relative activity per local hour (0-23): newsrooms publish mornings, people post evenings.
-HOURS: dict[str, list[float]] = {
+HOURS: dict[str, Sequence[float]] = {
     "press": [.2, .1, .1, .1, .3, 1, 3, 4, 4, 3, 2.5, 2.5, 3, 2.5, 2, 2.5, 3, 3, 2, 1.5, 1.2, 1, .6, .4],
     "social": [1, .6, .3, .2, .2, .5, 1.5, 3, 3.5, 3, 2.5, 2.5, 3.5, 3, 2.5, 2.5, 3, 3.5, 4, 4.5, 4.5, 4, 3, 2],
     "blog": [.3, .2, .1, .1, .1, .2, .5, 1, 1, 1, 1, 1, 1.2, 1, 1, 1, 1, 1.2, 1.5, 2, 2.5, 2.5, 2, 1],

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 M = schema.mentions
-_CONVERTED = frozenset({"published_at", "collected_at", "engagement", "raw"})
+# Dates need the driver's form; JSON columns arrive already encoded by the ingest runner.
+_CONVERTED = frozenset({"published_at", "collected_at"})
 CHUNK = 900  # stays under SQLite's bound-parameter limit with room to spare
 
 
