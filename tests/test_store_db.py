@@ -20,6 +20,7 @@ def _ingest(store, ws, items, source_name="src", cursor=None):
 
 def test_store_creates_workspaces_and_refuses_bad_ids(store):
     ws = store.create_workspace("ville-a", "Ville A", "fr", "America/Toronto")
+    assert (ws["language"], ws["timezone"], ws["kind"]) == ("fr", "America/Toronto", "real")
     assert store.get_workspace()["slug"] == "ville-a"
     store.create_workspace("agence-b", "Client B", "en")
     assert [w["slug"] for w in store.list_workspaces()] == ["ville-a", "agence-b"]

@@ -93,6 +93,7 @@ class Ingestor:
         published = m.published_at
         if published is not None and published.tzinfo is None:
             published = published.replace(tzinfo=UTC)
+        language = (m.language or "").lower()[:8] or None
         reach, reach_kind = m.reach, m.reach_kind
         if reach is None and (m.author_followers or m.outlet_audience):
             reach, reach_kind = (m.author_followers or m.outlet_audience), "measured"
@@ -103,12 +104,12 @@ class Ingestor:
             "html": m.html, "author_handle": m.author_handle, "author_name": m.author_name,
             "author_followers": m.author_followers, "outlet": m.outlet, "outlet_audience": m.outlet_audience,
             "published_at": published, "collected_at": now,
-            "language": (m.language or "").lower()[:8] or None,
+            "language": language,
             "engagement": _json_text(m.engagement or None), "reach": reach, "reach_kind": reach_kind,
             "raw": _json_text(m.raw), "story_id": None,
         }
         body = f"{m.title}\n{text}" if m.title and text else (m.title or text)
-        doc = Doc.build(body, url=m.url, author=m.author_handle, author_name=m.author_name, language=row["language"])
+        doc = Doc.build(body, url=m.url, author=m.author_handle, author_name=m.author_name, language=language)
         watch_ids = [w for w in self.index.match(doc) if self._passes_filters(w, row)]
         return _Prepared(row, doc.tokens, watch_ids)
 

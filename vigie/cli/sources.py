@@ -113,7 +113,7 @@ def source_test(ctx: Context, name: str, limit: int, as_json: bool) -> None:
     row = ctx.store.find_source(ws["id"], name)
     connector = ctx.app.build_source(row, ws)
     items = list(itertools.islice(connector.fetch(dict(row["cursor"] or {})), limit))
-    shown = []
+    shown: list[dict[str, Any]] = []
     for item in items:
         if isinstance(item, Mention):
             shown.append({"type": "mention", "id": item.external_id, "title": item.title or item.text[:80],

@@ -39,6 +39,7 @@ incidents = Table(
     Column("status", String(16), nullable=False, server_default="detected"),
     Column("owner", String(200), nullable=True),
     Column("watch_ids", JSON, nullable=False, default=list),  # new matching mentions attach themselves
+    Column("placeholders", JSON, nullable=False, default=dict),  # {product}, {website}... for its statements
     Column("detected_at", DateTime(timezone=True), nullable=False),  # first alert, or opening by hand
     Column("opened_at", DateTime(timezone=True), nullable=False),
     Column("acknowledged_at", DateTime(timezone=True), nullable=True),

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, tzinfo
+from functools import cached_property, lru_cache
 from typing import Any
 
 from dateutil import parser as dateparser
@@ -75,6 +76,11 @@ class Mapping:
                     break
         return resolved
 
+    @cached_property
+    def _dotted(self) -> dict[str, tuple[str, ...]]:
+        """Targets with dotted candidates ("user.name"), the only ones values() must walk."""
+        return {t: tuple(c for c in cs if "." in c) for t, cs in self.columns.items() if any("." in c for c in cs)}
+
     def missing(self, resolved: dict[str, str]) -> list[str]:
         """Columns a strict mapping names that the file lacks."""
         if not self.strict:
@@ -84,9 +90,9 @@ class Mapping:
     def values(self, row: dict[str, Any], resolved: dict[str, str]) -> dict[str, Any]:
         """Target field -> the row's value; a dotted candidate ("user.name") reaches into JSON records."""
         values = {target: row.get(header) for target, header in resolved.items()}
-        for target, candidates in self.columns.items():
+        for target, candidates in self._dotted.items():
             for candidate in candidates:
-                if target not in values and "." in candidate:
+                if target not in values:
                     node: Any = row
                     for part in candidate.split("."):
                         node = node.get(part) if isinstance(node, dict) else None
@@ -312,6 +318,11 @@ def parse_channel(value: Any) -> Channel | None:
     """A channel from an export's type column, in English or French; None when not recognised."""
     if value is None or str(value).strip() == "":
         return None
+    return _channel_of(str(value))
+
+
+@lru_cache(maxsize=1024)  # an export repeats a handful of labels on every row
+def _channel_of(value: str) -> Channel | None:
     key = header_key(value)
     try:
         return Channel.parse(_CHANNEL_WORDS.get(key, key))
@@ -327,5 +338,10 @@ def parse_language(value: Any) -> str | None:
     """ "FR", "fr-CA", "Français" -> "fr"."""
     if value is None or str(value).strip() == "":
         return None
+    return _language_of(str(value))
+
+
+@lru_cache(maxsize=1024)
+def _language_of(value: str) -> str | None:
     key = header_key(value)
     return _LANGUAGES.get(key, key.split(" ")[0][:3] or None)

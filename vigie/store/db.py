@@ -25,6 +25,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 # importing these modules registers them before the schema is created. One line per feature.
 TABLE_MODULES: tuple[str, ...] = (
     "vigie.crisis.tables",
+    "vigie.web.tables",
 )
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 

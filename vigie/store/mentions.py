@@ -59,7 +59,7 @@ class MentionStore:
             return
         mark = "?" if self.dialect == "sqlite" else "%s"
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
-        conn.exec_driver_sql(sql, rows)  # type: ignore[arg-type]
+        conn.exec_driver_sql(sql, rows)
 
     def _db_value(self, value: Any) -> Any:
         if isinstance(value, datetime):
@@ -140,7 +140,7 @@ class MentionStore:
         """(story_id, mention_id) pairs."""
         if links:
             mark = "?" if self.dialect == "sqlite" else "%s"
-            conn.exec_driver_sql(f"UPDATE mentions SET story_id = {mark} WHERE id = {mark}", links)  # type: ignore[arg-type]
+            conn.exec_driver_sql(f"UPDATE mentions SET story_id = {mark} WHERE id = {mark}", links)
 
     def grow_stories(self, conn: Connection, growth: dict[int, tuple[int, datetime | None]]) -> None:
         """story_id -> (mentions added, newest publication time among them)."""
@@ -236,7 +236,7 @@ class MentionStore:
         if self.dialect == "sqlite":
             # Each word quoted so FTS5 operators typed by a user are plain words; last word is a prefix.
             match = " ".join(f'"{w}"' for w in words[:-1]) + f' "{words[-1]}"*'
-            fts = select(literal_column("rowid")).select_from(text("mentions_fts")).where(
+            fts: Any = select(literal_column("rowid")).select_from(text("mentions_fts")).where(
                 text("mentions_fts MATCH :match")).params(match=match.strip())
             return query.where(M.c.id.in_(fts))
         tsquery = " & ".join(f"{w}:*" if i == len(words) - 1 else w for i, w in enumerate(words))
