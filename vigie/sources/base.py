@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -104,3 +105,13 @@ def as_int(value: Any) -> int | None:
         return None if value is None or value == "" else int(float(value))
     except (TypeError, ValueError):
         return None
+
+
+def obj(value: Any) -> dict[str, Any]:
+    """The value when it is a JSON object, else an empty one: APIs drop or null nested objects."""
+    return value if isinstance(value, dict) else {}
+
+
+def sample(value: Any) -> str:
+    """The first 500 characters of an item as JSON, kept with its rejection for the operator."""
+    return json.dumps(value, ensure_ascii=False, default=str)[:500]

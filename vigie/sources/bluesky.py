@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -13,6 +12,8 @@ from vigie import hookimpl
 from vigie.exceptions import FetchError, NotConfigured
 from vigie.items import Mention, Rejection
 from vigie.sources.base import Item, Option, SourceContext, as_int, parse_time, read_options
+from vigie.sources.base import obj as _obj
+from vigie.sources.base import sample as _sample
 
 # Errors after which a fresh session is worth one retry (access tokens live about two hours).
 _SESSION_ERRORS = {"ExpiredToken", "InvalidToken"}
@@ -174,13 +175,6 @@ def _error(body: Any) -> tuple[str, str]:
     return "error", ""
 
 
-def _obj(value: Any) -> dict[str, Any]:
-    """The value when it is a JSON object, else an empty one: APIs drop or null nested objects."""
-    return value if isinstance(value, dict) else {}
-
-
-def _sample(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)[:500]
 
 
 @hookimpl

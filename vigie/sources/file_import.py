@@ -22,6 +22,7 @@ from vigie.exceptions import FetchError, NotConfigured
 from vigie.items import Channel, Mention, Rejection
 from vigie.sanitize import clean_html, html_to_text
 from vigie.sources.base import Item, Option, SourceContext, read_options
+from vigie.sources.base import sample as _sample
 from vigie.sources.mapping import (
     ENGAGEMENT_FIELDS,
     NUMERIC_FIELDS,
@@ -55,9 +56,6 @@ class _Record:
 def _json_safe(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date | time) else value
 
-
-def _sample(row: Any) -> str:
-    return json.dumps(row, ensure_ascii=False, default=str)[:500]
 
 
 def _headers(cells: list[Any]) -> list[str]:

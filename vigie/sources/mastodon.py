@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
@@ -14,6 +13,8 @@ from vigie.exceptions import FetchError, NotConfigured
 from vigie.items import Mention, Rejection
 from vigie.sanitize import clean_html, html_to_text
 from vigie.sources.base import Item, Option, SourceContext, as_int, parse_time, read_options
+from vigie.sources.base import obj as _obj
+from vigie.sources.base import sample as _sample
 
 PAGE_SIZE = 40  # the largest page Mastodon serves for timelines and search
 
@@ -204,13 +205,6 @@ def _path(url: str) -> str:
     return urlsplit(url).path
 
 
-def _obj(value: Any) -> dict[str, Any]:
-    """The value when it is a JSON object, else an empty one: APIs drop or null nested objects."""
-    return value if isinstance(value, dict) else {}
-
-
-def _sample(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)[:500]
 
 
 @hookimpl

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import json
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -16,6 +15,7 @@ from vigie.exceptions import FetchError, NotConfigured
 from vigie.items import Mention, Rejection
 from vigie.sanitize import clean_html
 from vigie.sources.base import Item, Option, SourceContext, as_int, parse_time, read_options
+from vigie.sources.base import sample as _sample
 
 WEB = "https://www.reddit.com"  # permalinks always point at the public site, whatever the API base
 
@@ -191,9 +191,6 @@ def _message(response: httpx.Response) -> str:
 def _path(url: str) -> str:
     return httpx.URL(url).path
 
-
-def _sample(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)[:500]
 
 
 @hookimpl

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,6 +9,8 @@ from vigie import hookimpl
 from vigie.exceptions import FetchError, NotConfigured
 from vigie.items import Mention, Rejection
 from vigie.sources.base import Item, Option, SourceContext, as_int, parse_time, read_options
+from vigie.sources.base import obj as _obj
+from vigie.sources.base import sample as _sample
 
 TWEET_FIELDS = "created_at,lang,public_metrics,author_id"
 USER_FIELDS = "username,name,public_metrics"
@@ -136,13 +137,6 @@ def _problem(body: Any) -> str:
     return "error"
 
 
-def _obj(value: Any) -> dict[str, Any]:
-    """The value when it is a JSON object, else an empty one: APIs drop or null nested objects."""
-    return value if isinstance(value, dict) else {}
-
-
-def _sample(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)[:500]
 
 
 @hookimpl

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -13,6 +12,8 @@ from vigie.exceptions import FetchError, NotConfigured
 from vigie.items import Mention, Rejection
 from vigie.sanitize import clean_html, html_to_text
 from vigie.sources.base import Item, Option, SourceContext, as_int, parse_time, read_options
+from vigie.sources.base import obj as _obj
+from vigie.sources.base import sample as _sample
 
 WATCH = "https://www.youtube.com/watch?v="
 # A video whose comments are off (or that vanished) must not fail the whole run.
@@ -206,13 +207,6 @@ def _rfc3339(value: datetime) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%SZ") if not value.microsecond else value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _obj(value: Any) -> dict[str, Any]:
-    """The value when it is a JSON object, else an empty one: APIs drop or null nested objects."""
-    return value if isinstance(value, dict) else {}
-
-
-def _sample(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)[:500]
 
 
 @hookimpl
