@@ -73,7 +73,19 @@ class Vigie:
             log.error("source %s failed: %s", source["name"], message)
             return FetchOutcome(source["name"], "error", stats, message)
         self.store.finish_run(run_id, source["id"], "ok")
+        if stats.new:
+            self._attach_to_incidents(source["workspace_id"])
         return FetchOutcome(source["name"], "ok", stats)
+
+    def _attach_to_incidents(self, workspace_id: int) -> None:
+        """New mentions matching an open incident's watches join its timeline as they arrive."""
+        from vigie.crisis.incidents import attach_new_mentions
+
+        try:
+            attach_new_mentions(self.store, workspace_id,
+                                lookback_hours=float(self.settings["crisis_lookback_hours"]))
+        except Exception:  # the fetch succeeded; a crisis-room hiccup must not turn it into a failure
+            log.exception("could not attach new mentions to open incidents")
 
     def fetch_all(self, workspace_id: int, only: str | None = None,
                   progress: Callable[[str, RunStats], None] | None = None) -> list[FetchOutcome]:

@@ -105,6 +105,8 @@ class Ingestor:
             "author_followers": m.author_followers, "outlet": m.outlet, "outlet_audience": m.outlet_audience,
             "published_at": published, "collected_at": now,
             "language": language,
+            "language_model": (m.language_model or "")[:64] or None, "sentiment": m.sentiment,
+            "sentiment_score": m.sentiment_score, "sentiment_model": (m.sentiment_model or "")[:64] or None,
             "engagement": _json_text(m.engagement or None), "reach": reach, "reach_kind": reach_kind,
             "raw": _json_text(m.raw), "story_id": None,
         }
@@ -201,6 +203,8 @@ class Ingestor:
             stats.matches += len(pairs)
             pending["new"] += len(fresh)
             store.save_progress(conn, self.source_id, copy.deepcopy(cursor), dict(pending), run_id)
+        from vigie.signals.engine import observe  # early warning sees committed mentions; it never raises
+        observe(store, self.workspace_id, [(p.row, p.watch_ids) for p in fresh])
         batch.clear()
         rejections.clear()
         snapshots.clear()

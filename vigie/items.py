@@ -70,6 +70,11 @@ class Mention:
     reach: int | None = None
     reach_kind: str | None = None  # "measured" (followers, audience) or "estimated"
     raw: Any = None
+    # Filled by the analyzers (vigie/enrich/); each judgement names the model and version behind it.
+    language_model: str | None = None
+    sentiment: str | None = None  # negative, neutral, positive; None with sentiment_model set = not applicable
+    sentiment_score: float | None = None  # -1 (negative) .. 1 (positive)
+    sentiment_model: str | None = None
     # Filled by the pipeline.
     canonical_url: str | None = None
     collected_at: datetime | None = None

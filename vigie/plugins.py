@@ -26,6 +26,8 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "vigie.sources.file_import",
     "vigie.sources.pdf_clipping",
     "vigie.sources.manual",
+    "vigie.enrich.language",
+    "vigie.enrich.sentiment",
 )
 
 

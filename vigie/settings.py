@@ -45,6 +45,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("readiness_source_max_age_hours", 24, "A source is healthy if its last successful fetch is this recent"),
     Setting("readiness_contact_max_age_days", 90, "Crisis-team roles must have been confirmed within this many days"),
     Setting("readiness_drill_max_age_days", 180, "A drill older than this counts half in the readiness score"),
+    Setting("signal_grace", 1200, "Seconds a closed 5-minute bucket still accepts late mentions before its detector learns it"),
+    Setting("signal_outage", 3600, "Seconds without any ingest after which the empty buckets count as missing, not zero"),
+    Setting("signal_history_days", 28, "Days of history a detector learns from when its series starts or is rebuilt"),
+    Setting("alert_retries", 8, "Retries of an alert delivery that did not get a 2xx (or SMTP 2xx) answer"),
+    Setting("alert_backoff", 5.0, "First delay in seconds before retrying an alert delivery; doubles each retry"),
+    Setting("alert_digest_time", "08:00", "Local time (workspace time zone) of the daily alert digest; empty: none"),
+    Setting("sentiment_backend", "builtin", "Sentiment model: builtin (shipped, numpy) or transformers (the [transformers] extra)"),
+    Setting("sentiment_model", "", "For the transformers backend: a Hugging Face model id already in the local cache, or a folder"),
+    Setting("web_session_hours", 12.0, "Hours a web session lasts without activity before signing in again"),
+    Setting("web_login_attempts", 5, "Failed logins per account within 15 minutes before logins are refused for a while"),
+    Setting("web_secure_cookies", False, "Mark web cookies Secure: set it when Vigie is served over HTTPS (a reverse proxy)"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

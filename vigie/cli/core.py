@@ -144,9 +144,13 @@ def up_cmd(ctx: Context, host: str, port: int, interval: float | None) -> None:
         summary = build_demo(ctx.app, progress=lambda msg: err.print(f"  {msg}"))
         err.print(t("demo.built", **summary))
     err.print(t("up.store", url=ctx.app.settings.database_url))
-    err.print(t("up.web_pending", host=host, port=port))
+    from vigie.web.server import serve
+
     try:
-        scheduler_loop(ctx, once=False, interval=interval)
+        with serve(ctx.app, host, port, say=lambda line: out.print(line, highlight=False, soft_wrap=True)):
+            scheduler_loop(ctx, once=False, interval=interval)
+    except OSError as exc:
+        raise click.ClickException(str(exc)) from None
     except KeyboardInterrupt:
         sys.exit(0)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, inspect, select
 
 from vigie.store.mentions import as_utc
 from vigie.store.schema import metadata
@@ -27,8 +27,11 @@ def alerts_table() -> Table | None:
 def fetch_alerts(store: Any, workspace_id: int, alert_ids: list[int]) -> list[dict[str, Any]] | None:
     """The alert rows with these ids in this workspace; None when no alerts table exists."""
     table = alerts_table()
-    if table is None or not alert_ids:
-        return None if table is None else []
+    # The table may be known to the code but absent from an older store: treat it as absent.
+    if table is None or not inspect(store.engine).has_table(table.name):
+        return None
+    if not alert_ids:
+        return []
     query = select(table).where(table.c.id.in_(alert_ids))
     if "workspace_id" in table.c:
         query = query.where(table.c.workspace_id == workspace_id)
@@ -56,9 +59,21 @@ def watch_ids(alert: dict[str, Any]) -> list[int]:
 
 
 def mention_ids(alert: dict[str, Any]) -> list[int]:
-    """Mentions an alert points at (samples or evidence), when it records them."""
-    for key in ("mention_ids", "sample_mention_ids", "evidence"):
-        value = alert.get(key)
+    """Mentions an alert points at, when it records them (mention rules keep them in its explanation)."""
+    explanation: dict[str, Any] = alert["explanation"] if isinstance(alert.get("explanation"), dict) else {}
+    for value in (alert.get("mention_ids"), explanation.get("mention_ids")):
         if isinstance(value, list):
             return [int(v) for v in value if isinstance(v, int)]
     return []
+
+
+def acknowledge(store: Any, workspace: dict[str, Any], alert_ids: list[int], by: str | None,
+                now: datetime) -> None:
+    """Acknowledge an incident's alerts with it, so their pending deliveries stop."""
+    if not alert_ids or fetch_alerts(store, int(workspace["id"]), alert_ids) is None:
+        return
+    from vigie.signals.alerts import AlertBook
+
+    book = AlertBook(store, workspace)
+    for alert_id in alert_ids:
+        book.acknowledge(alert_id, by, now)

@@ -16,7 +16,7 @@ from vigie.i18n import t
 from vigie.store import schema
 from vigie.store.mentions import as_utc
 
-I, E = tables.incidents, tables.incident_events
+INC, E = tables.incidents, tables.incident_events
 D, IM = tables.incident_deadlines, tables.incident_mentions
 
 # Where each status may go next. Closing is allowed early (a false alarm) but always needs the review.
@@ -29,6 +29,9 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 REVIEW_FIELDS = ("review_summary", "review_went_well", "review_to_improve")
 OPEN = ("detected", "assessing", "responding", "monitoring")
+# Ingest stamps collected_at when a run starts and commits later: re-reading a margin before the
+# last check catches batches committed after it; linking twice is a no-op.
+CHECK_MARGIN = timedelta(minutes=15)
 _DATES = ("detected_at", "opened_at", "acknowledged_at", "assessed_at", "first_statement_at", "closed_at",
           "mentions_checked_at", "updated_at")
 
@@ -55,11 +58,13 @@ def add_event(conn: Connection, incident: dict[str, Any], kind: str, at: datetim
 def open_incident(store: Any, workspace_id: int, title: str, *, scenario: str | None = None,
                   severity: str = "moderate", owner: str | None = None, alert_ids: list[int] | None = None,
                   watch_ids: list[int] | None = None, mention_ids: list[int] | None = None,
-                  by: str | None = None, assessment_minutes: float = 30, statement_minutes: float = 60,
+                  placeholders: dict[str, str] | None = None, by: str | None = None,
+                  detected_at: datetime | None = None, assessment_minutes: float = 30, statement_minutes: float = 60,
                   lookback_hours: float = 6, now: datetime | None = None) -> dict[str, Any]:
     """Open an incident, copying the scenario playbook's checklist and the crisis team's roles.
 
-    ``detected_at`` is when the first linked alert fired (or now, by hand); the deadlines count from it.
+    ``detected_at`` is when the first linked alert fired (or now, by hand) unless given (a warning
+    that came by phone before anyone opened the incident); the deadlines count from it.
     """
     from vigie.crisis import playbooks
 
@@ -75,17 +80,18 @@ def open_incident(store: Any, workspace_id: int, title: str, *, scenario: str | 
         raise BadRequest(t("incident.unknown_alerts", ids=", ".join(map(str, missing))))
     watches = list(dict.fromkeys([*(watch_ids or []), *(w for a in alerts or [] for w in alert_source.watch_ids(a))]))
     fired = [f for f in (alert_source.fired_at(a) for a in alerts or []) if f is not None]
-    detected = min(fired, default=now)
+    detected = detected_at or min(fired, default=now)
     playbook = playbooks.get_playbook(store, workspace_id, scenario) if scenario else None
     with store.engine.connect() as conn:
         team = {r.role: r for r in conn.execute(select(tables.crisis_contacts).where(
             tables.crisis_contacts.c.workspace_id == workspace_id))}
     with store.engine.begin() as conn:
-        incident_id = conn.execute(insert(I).values(
+        incident_id = conn.execute(insert(INC).values(
             workspace_id=workspace_id, title=title.strip(), scenario=scenario, severity=severity,
-            status="detected", owner=owner, watch_ids=watches, detected_at=detected, opened_at=now,
+            status="detected", owner=owner, watch_ids=watches, placeholders=dict(placeholders or {}),
+            detected_at=detected, opened_at=now,
             playbook_id=playbook["id"] if playbook else None, mentions_checked_at=now, updated_at=now,
-        ).returning(I.c.id)).scalar_one()
+        ).returning(INC.c.id)).scalar_one()
         incident = {"id": incident_id, "workspace_id": workspace_id}
         add_event(conn, incident, "status", now, by, None, {"to": "detected", "alerts": alert_ids})
         conn.execute(insert(D), [
@@ -130,8 +136,8 @@ def _link_mentions(store: Any, conn: Connection, incident_id: int, workspace_id:
         return 0
     stmt = _insert_ignore(store, IM).values([
         {"incident_id": incident_id, "mention_id": mid, "workspace_id": workspace_id, "how": how, "linked_at": now}
-        for mid in valid]).on_conflict_do_nothing()
-    return int(conn.execute(stmt).rowcount or 0)
+        for mid in valid]).on_conflict_do_nothing().returning(IM.c.mention_id)
+    return len(conn.execute(stmt).all())  # RETURNING: rowcount is not reliable for this on every driver
 
 
 def _link_watch_mentions(store: Any, conn: Connection, incident_id: int, workspace_id: int,
@@ -145,15 +151,18 @@ def _link_watch_mentions(store: Any, conn: Connection, incident_id: int, workspa
         exists().where(mm.c.mention_id == m.c.id, mm.c.watch_id.in_(watch_ids)),
         ~exists().where(IM.c.incident_id == incident_id, IM.c.mention_id == m.c.id))
     stmt = _insert_ignore(store, IM).from_select(
-        ["incident_id", "mention_id", "workspace_id", "how", "linked_at"], chosen).on_conflict_do_nothing()
-    return int(conn.execute(stmt).rowcount or 0)
+        ["incident_id", "mention_id", "workspace_id", "how", "linked_at"], chosen,
+    ).on_conflict_do_nothing().returning(IM.c.mention_id)
+    return len(conn.execute(stmt).all())
 
 
 def attach_new_mentions(store: Any, workspace_id: int, since: datetime | None = None,
-                        now: datetime | None = None) -> dict[int, int]:
+                        now: datetime | None = None, lookback_hours: float = 6) -> dict[int, int]:
     """Link new mentions matching an open incident's watches; call it after each ingest run.
 
-    Without ``since``, each incident picks up from where its last check stopped. Returns
+    "New" means collected since ``since`` (default: each incident's last check, less a margin for
+    batches committed late) and published no earlier than ``lookback_hours`` before detection, so
+    an import of old clippings never joins today's incident. Linking is idempotent. Returns
     incident id -> mentions linked; each incident that grew gets a volume snapshot on its timeline.
     """
     now = now or _now()
@@ -161,15 +170,26 @@ def attach_new_mentions(store: Any, workspace_id: int, since: datetime | None = 
     for incident in list_incidents(store, workspace_id, open_only=True):
         if not incident["watch_ids"]:
             continue
-        start = since or incident["mentions_checked_at"] or incident["opened_at"]
+        start = since or (incident["mentions_checked_at"] or incident["opened_at"]) - CHECK_MARGIN
+        published = func.coalesce(schema.mentions.c.published_at, schema.mentions.c.collected_at)
+        condition = and_(schema.mentions.c.collected_at >= start,
+                         published >= incident["detected_at"] - timedelta(hours=lookback_hours))
         with store.engine.begin() as conn:
-            n = _link_watch_mentions(store, conn, incident["id"], workspace_id, incident["watch_ids"],
-                                     schema.mentions.c.collected_at >= start, now)
-            conn.execute(update(I).where(I.c.id == incident["id"]).values(mentions_checked_at=now))
+            n = _link_watch_mentions(store, conn, incident["id"], workspace_id, incident["watch_ids"], condition, now)
+            conn.execute(update(INC).where(INC.c.id == incident["id"]).values(mentions_checked_at=now))
         if n:
             grown[incident["id"]] = n
             snapshot(store, incident["id"], now)
     return grown
+
+
+def set_placeholders(store: Any, incident_id: int, values: dict[str, str]) -> dict[str, Any]:
+    """Values for the incident's statements ({product}, {website}, ...), merged with those already set."""
+    incident = get_incident(store, incident_id)
+    merged = {**(incident["placeholders"] or {}), **values}
+    with store.engine.begin() as conn:
+        conn.execute(update(INC).where(INC.c.id == incident_id).values(placeholders=merged, updated_at=_now()))
+    return get_incident(store, incident_id)
 
 
 def link_mentions(store: Any, incident_id: int, mention_ids: list[int], now: datetime | None = None) -> int:
@@ -192,7 +212,7 @@ def snapshot(store: Any, incident_id: int, now: datetime | None = None) -> dict[
 
 def get_incident(store: Any, incident_id: int, workspace_id: int | None = None) -> dict[str, Any]:
     with store.engine.connect() as conn:
-        row = conn.execute(select(I).where(I.c.id == incident_id)).mappings().first()
+        row = conn.execute(select(INC).where(INC.c.id == incident_id)).mappings().first()
     if row is None or (workspace_id is not None and row["workspace_id"] != workspace_id):
         raise BadRequest(t("incident.unknown", id=incident_id))
     return _row(row)
@@ -200,13 +220,13 @@ def get_incident(store: Any, incident_id: int, workspace_id: int | None = None) 
 
 def list_incidents(store: Any, workspace_id: int, status: str | None = None,
                    open_only: bool = False) -> list[dict[str, Any]]:
-    query = select(I).where(I.c.workspace_id == workspace_id)
+    query = select(INC).where(INC.c.workspace_id == workspace_id)
     if status:
-        query = query.where(I.c.status == status)
+        query = query.where(INC.c.status == status)
     if open_only:
-        query = query.where(I.c.status.in_(OPEN))
+        query = query.where(INC.c.status.in_(OPEN))
     with store.engine.connect() as conn:
-        return [_row(r) for r in conn.execute(query.order_by(I.c.id.desc())).mappings()]
+        return [_row(r) for r in conn.execute(query.order_by(INC.c.id.desc())).mappings()]
 
 
 def transition(store: Any, incident_id: int, status: str, by: str | None = None, now: datetime | None = None,
@@ -223,10 +243,10 @@ def transition(store: Any, incident_id: int, status: str, by: str | None = None,
                            allowed=", ".join(TRANSITIONS[current]) or "-"))
     values: dict[str, Any] = {"status": status, "updated_at": now}
     if current == "detected":
-        values["acknowledged_at"] = func.coalesce(I.c.acknowledged_at, now)
+        values["acknowledged_at"] = func.coalesce(INC.c.acknowledged_at, now)
     assessed = status in ("responding", "monitoring", "closed")
     if assessed:
-        values["assessed_at"] = func.coalesce(I.c.assessed_at, now)
+        values["assessed_at"] = func.coalesce(INC.c.assessed_at, now)
     if status == "closed":
         review = {k: (review or {}).get(k, "").strip() for k in REVIEW_FIELDS}
         missing = [k for k, v in review.items() if not v]
@@ -236,7 +256,7 @@ def transition(store: Any, incident_id: int, status: str, by: str | None = None,
 
         values.update(review, closed_at=now, review_figures=review_figures(store, {**incident, "closed_at": now}, now))
     with store.engine.begin() as conn:
-        done = conn.execute(update(I).where(I.c.id == incident_id, I.c.status == current).values(**values)).rowcount
+        done = conn.execute(update(INC).where(INC.c.id == incident_id, INC.c.status == current).values(**values)).rowcount
         if not done:
             raise BadRequest(t("incident.changed_meanwhile", id=incident_id))
         if assessed:
@@ -247,8 +267,16 @@ def transition(store: Any, incident_id: int, status: str, by: str | None = None,
 
 
 def acknowledge(store: Any, incident_id: int, by: str, now: datetime | None = None) -> dict[str, Any]:
-    """Someone takes the incident: detected -> assessing, which sets acknowledged_at."""
-    return transition(store, incident_id, "assessing", by, now)
+    """Someone takes the incident: detected -> assessing, which sets acknowledged_at; its alerts
+    are acknowledged with it."""
+    now = now or _now()
+    row = transition(store, incident_id, "assessing", by, now)
+    with store.engine.connect() as conn:
+        ws = conn.execute(select(schema.workspaces).where(schema.workspaces.c.id == row["workspace_id"])).mappings().one()
+        ids = list(conn.execute(select(tables.incident_alerts.c.alert_id).where(
+            tables.incident_alerts.c.incident_id == incident_id)).scalars())
+    alert_source.acknowledge(store, dict(ws), ids, by, now)
+    return row
 
 
 def close_incident(store: Any, incident_id: int, review: dict[str, str], by: str | None = None,
@@ -311,7 +339,7 @@ def complete_step(store: Any, incident_id: int, position: int, by: str, now: dat
 def record_first_statement(conn: Connection, incident_id: int, when: datetime, by: str | None,
                            statement: dict[str, Any]) -> None:
     """Called inside the publishing transaction: first_statement_at, the deadline and the timeline."""
-    conn.execute(update(I).where(I.c.id == incident_id, I.c.first_statement_at.is_(None)).values(
+    conn.execute(update(INC).where(INC.c.id == incident_id, INC.c.first_statement_at.is_(None)).values(
         first_statement_at=when, updated_at=when))
     conn.execute(update(D).where(D.c.incident_id == incident_id, D.c.kind == "first_statement",
                                  D.c.met_at.is_(None)).values(met_at=when))
@@ -322,8 +350,8 @@ def record_first_statement(conn: Connection, incident_id: int, when: datetime, b
 def overdue(store: Any, workspace_id: int, now: datetime | None = None) -> list[dict[str, Any]]:
     """Missed deadlines of open incidents: the reminders to show (and to send, once delivery is wired)."""
     now = now or _now()
-    query = select(D, I.c.title).join(I, I.c.id == D.c.incident_id).where(
-        and_(D.c.workspace_id == workspace_id, D.c.met_at.is_(None), D.c.due_at < now, I.c.status.in_(OPEN))
+    query = select(D, INC.c.title).join(INC, INC.c.id == D.c.incident_id).where(
+        and_(D.c.workspace_id == workspace_id, D.c.met_at.is_(None), D.c.due_at < now, INC.c.status.in_(OPEN))
     ).order_by(D.c.due_at)
     with store.engine.connect() as conn:
         rows = [dict(r) for r in conn.execute(query).mappings()]

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import Connection, and_, func, insert, select
+from sqlalchemy import Connection, and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from vigie.crisis import LANGUAGES, ROLES, tables
@@ -83,56 +84,72 @@ def shipped() -> dict[str, Path]:
     return {path.stem: path for path in sorted(SHIPPED_DIR.glob("*.yaml"))}
 
 
+@cache
+def _shipped_documents() -> tuple[tuple[str, str, dict[str, Any]], ...]:
+    """(id, YAML, parsed) of each shipped playbook, read once per process."""
+    out = []
+    for slug, path in shipped().items():
+        document = path.read_text(encoding="utf-8")
+        out.append((slug, document, parse_document(document)))
+    return tuple(out)
+
+
 def ensure_shipped(store: Any, workspace_id: int) -> None:
     """Install the shipped playbooks a workspace does not have yet, as version 1 with draft statements."""
     with store.engine.connect() as conn:
         have = set(conn.execute(select(P.c.slug).where(P.c.workspace_id == workspace_id)).scalars())
-    for slug, path in shipped().items():
-        if slug not in have:
-            try:
-                _insert_version(store, workspace_id, path.read_text(encoding="utf-8"), "vigie", expected=0)
-            except BadRequest:
-                pass  # installed at the same moment by another process: theirs is the same file
+    missing = [d for d in _shipped_documents() if d[0] not in have]
+    if not missing:
+        return
+    try:
+        with store.engine.begin() as conn:
+            for _slug, document, parsed in missing:
+                _write_version(conn, workspace_id, parsed, document, "vigie", expected=0)
+    except BadRequest:
+        pass  # installed at the same moment by another process, from the same files
 
 
 def save_version(store: Any, workspace_id: int, document: str, by: str | None = None) -> dict[str, Any]:
     """Store an edited playbook as a new version. A statement whose text is unchanged keeps its
     approval; a changed or new text starts as a draft (approval is for the words approved)."""
     parsed = parse_document(document)
+    ensure_shipped(store, workspace_id)  # editing a shipped playbook makes version 2, never a second 1
     latest = _latest_row(store, workspace_id, parsed["id"])
-    return _insert_version(store, workspace_id, document, by, expected=latest["version"] if latest else 0)
-
-
-def _insert_version(store: Any, workspace_id: int, document: str, by: str | None, expected: int) -> dict[str, Any]:
-    parsed = parse_document(document)
-    now = _now()
     with store.engine.begin() as conn:
-        previous = _statements_of(conn, workspace_id, parsed["id"], expected) if expected else {}
-        # The unique (workspace, slug, version) constraint turns two simultaneous edits into one
-        # success and one error, never into a silently lost edit.
-        try:
+        _write_version(conn, workspace_id, parsed, document, by, expected=latest["version"] if latest else 0)
+    return get_playbook(store, workspace_id, parsed["id"])
+
+
+def _write_version(conn: Connection, workspace_id: int, parsed: dict[str, Any], document: str, by: str | None,
+                   expected: int) -> int:
+    now = _now()
+    previous = _statements_of(conn, workspace_id, parsed["id"], expected) if expected else {}
+    # The unique (workspace, slug, version) constraint turns two simultaneous edits into one
+    # success and one error, never into a silently lost edit.
+    try:
+        with conn.begin_nested():
             playbook_id = conn.execute(insert(P).values(
                 workspace_id=workspace_id, slug=parsed["id"], version=expected + 1, scenario=parsed["scenario"],
                 title_fr=parsed["title"]["fr"], title_en=parsed["title"]["en"], steps=parsed["steps"],
                 approvers=parsed["approvers"], contacts=parsed["contacts"], document=document,
                 created_at=now, created_by=by,
             ).returning(P.c.id)).scalar_one()
-        except IntegrityError:
-            raise BadRequest(t("playbook.edited_meanwhile", id=parsed["id"])) from None
-        rows = []
-        for fmt, texts in parsed["statements"].items():
-            for lang, body in texts.items():
-                old = previous.get((fmt, lang))
-                kept = old is not None and old["text"] == body and old["status"] == "approved"
-                rows.append({"workspace_id": workspace_id, "playbook_id": playbook_id, "incident_id": None,
-                             "template_id": None, "language": lang, "format": fmt, "text": body,
-                             "status": "approved" if kept else "draft",
-                             "approved_by": old["approved_by"] if kept else None,
-                             "approved_at": old["approved_at"] if kept else None,
-                             "published_at": None, "published_by": None, "created_at": now})
-        if rows:
-            conn.execute(insert(S), rows)
-    return get_playbook(store, workspace_id, parsed["id"])
+    except IntegrityError:
+        raise BadRequest(t("playbook.edited_meanwhile", id=parsed["id"])) from None
+    rows = []
+    for fmt, texts in parsed["statements"].items():
+        for lang, body in texts.items():
+            old = previous.get((fmt, lang))
+            kept = old if old is not None and old["text"] == body and old["status"] == "approved" else None
+            rows.append({"workspace_id": workspace_id, "playbook_id": playbook_id, "incident_id": None,
+                         "template_id": None, "language": lang, "format": fmt, "text": body,
+                         "status": "approved" if kept else "draft",
+                         "approved_by": kept["approved_by"] if kept else None,
+                         "approved_at": kept["approved_at"] if kept else None,
+                         "published_at": None, "published_by": None, "created_at": now})
+    if rows:
+        conn.execute(insert(S), rows)
+    return int(playbook_id)
 
 
 def _statements_of(conn: Connection, workspace_id: int, slug: str, version: int) -> dict[tuple[str, str], Any]:
@@ -156,7 +173,7 @@ def get_playbook(store: Any, workspace_id: int, slug: str, version: int | None =
     if row is None:
         raise BadRequest(t("playbook.unknown", id=slug, known=", ".join(sorted(list_ids(store, workspace_id)))))
     with store.engine.connect() as conn:
-        row["statements"] = [dict(r) for r in conn.execute(select(S).where(S.c.playbook_id == row["id"]).order_by(
+        row["statements"] = [st.statement_row(r) for r in conn.execute(select(S).where(S.c.playbook_id == row["id"]).order_by(
             S.c.format, S.c.language)).mappings()]
         row["versions"] = [dict(r) for r in conn.execute(select(P.c.version, P.c.created_at, P.c.created_by).where(
             P.c.workspace_id == workspace_id, P.c.slug == slug).order_by(P.c.version)).mappings()]
@@ -209,7 +226,7 @@ def approve_statement(store: Any, workspace_id: int, slug: str, fmt: str, langua
     for row in playbook["statements"]:
         if row["format"] == fmt and row["language"] == language:
             return st.approve(store, row["id"], by, now)
-    raise BadRequest(t("playbook.no_statement", id=slug, format=fmt, language=language))
+    raise BadRequest(t("playbook.no_statement", id=slug, format=fmt, lang=language))
 
 
 def approved_templates(store: Any, playbook_id: int, language: str | None = None) -> list[dict[str, Any]]:
@@ -218,4 +235,17 @@ def approved_templates(store: Any, playbook_id: int, language: str | None = None
     if language:
         query = query.where(S.c.language == language)
     with store.engine.connect() as conn:
-        return [dict(r) for r in conn.execute(query.order_by(S.c.format, S.c.language)).mappings()]
+        return [st.statement_row(r) for r in conn.execute(query.order_by(S.c.format, S.c.language)).mappings()]
+
+
+def copy_latest(store: Any, from_workspace: int, to_workspace: int, slug: str) -> None:
+    """Give another workspace (a drill's sandbox) this playbook as it stands, approvals included."""
+    source = get_playbook(store, from_workspace, slug)
+    with store.engine.begin() as conn:
+        playbook_id = _write_version(conn, to_workspace, parse_document(source["document"]), source["document"],
+                                     source["created_by"], expected=0)
+        for row in source["statements"]:
+            if row["status"] == "approved":
+                conn.execute(update(S).where(S.c.playbook_id == playbook_id, S.c.format == row["format"],
+                                             S.c.language == row["language"], S.c.text == row["text"]).values(
+                    status="approved", approved_by=row["approved_by"], approved_at=row["approved_at"]))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from vigie.crisis import LANGUAGES, SCENARIOS, tables
 from vigie.crisis import playbooks as pb
@@ -99,20 +99,23 @@ def team(store: Any, workspace_id: int, settings: Any, now: datetime) -> tuple[d
         out[role] = {"name": member["name"] if member else None, "filled": filled, "confirmed_at": confirmed,
                      "ok": filled and fresh}
         if not member:
-            gaps.append({"area": "team", "item": role, "message": t("readiness.role_missing", role=role)})
+            gaps.append({"area": "team", "item": role, "message": t("readiness.role_missing", role=t(f"role.{role}"))})
         elif not filled:
-            gaps.append({"area": "team", "item": role, "message": t("readiness.contact_missing", role=role)})
+            gaps.append({"area": "team", "item": role, "message": t("readiness.contact_missing", role=t(f"role.{role}"))})
         elif not fresh:
             gaps.append({"area": "team", "item": role, "message": t(
-                "readiness.role_stale", role=role, days=max_age.days,
+                "readiness.role_stale", role=t(f"role.{role}"), days=max_age.days,
                 date=confirmed.date().isoformat() if confirmed else "-")})
     return out, gaps
 
 
-def last_drill(store: Any, workspace_id: int) -> datetime | None:
+def last_drill(store: Any, workspace_id: int) -> tuple[datetime | None, dict[str, Any] | None]:
+    """When the last drill started, and its results."""
     d = tables.drills
     with store.engine.connect() as conn:
-        return as_utc(conn.execute(select(func.max(d.c.started_at)).where(d.c.workspace_id == workspace_id)).scalar())
+        row = conn.execute(select(d.c.started_at, d.c.results).where(d.c.workspace_id == workspace_id)
+                           .order_by(d.c.started_at.desc(), d.c.id.desc()).limit(1)).first()
+    return (as_utc(row[0]), row[1]) if row else (None, None)
 
 
 def readiness(store: Any, workspace_id: int, settings: Any = None, now: datetime | None = None) -> dict[str, Any]:
@@ -121,7 +124,7 @@ def readiness(store: Any, workspace_id: int, settings: Any = None, now: datetime
     chan, chan_gaps = channels(store, workspace_id, settings, now)
     scen, scen_gaps = scenarios(store, workspace_id)
     crew, crew_gaps = team(store, workspace_id, settings, now)
-    drilled = last_drill(store, workspace_id)
+    drilled, results = last_drill(store, workspace_id)
     max_drill_age = timedelta(days=float(_setting(settings, "readiness_drill_max_age_days")))
     drill_gaps = []
     if drilled is None:
@@ -129,6 +132,10 @@ def readiness(store: Any, workspace_id: int, settings: Any = None, now: datetime
     elif now - drilled > max_drill_age:
         drill_gaps.append({"area": "drill", "item": "drill", "message": t(
             "readiness.drill_stale", date=drilled.date().isoformat(), days=max_drill_age.days)})
+    undetected = []  # a drill the alert rules missed is practice done, and a gap to close
+    if drilled and results and results.get("detected") is False:
+        undetected.append({"area": "drill", "item": "detection", "message": t(
+            "readiness.drill_undetected", scenario=results.get("scenario"), date=drilled.date().isoformat())})
 
     def share(parts: dict[str, Any], key: str) -> float:
         return sum(1 for v in parts.values() if v[key]) / len(parts) if parts else 1.0
@@ -138,5 +145,5 @@ def readiness(store: Any, workspace_id: int, settings: Any = None, now: datetime
              "drill": 1.0 if not drill_gaps else (0.5 if drilled else 0.0)}  # a stale drill still counts half
     points = {area: round(WEIGHTS[area] * value, 1) for area, value in parts.items()}
     return {"score": round(sum(points.values())), "points": points, "weights": WEIGHTS,
-            "gaps": chan_gaps + scen_gaps + crew_gaps + drill_gaps,
+            "gaps": chan_gaps + scen_gaps + crew_gaps + drill_gaps + undetected,
             "channels": chan, "scenarios": scen, "team": crew, "last_drill": drilled}

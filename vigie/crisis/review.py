@@ -19,8 +19,8 @@ SIDE_WINDOW = timedelta(days=7)
 
 
 def has_sentiment() -> bool:
-    """True once mentions carry a `sentiment` score (-1..1), which the sentiment analyzer adds."""
-    return "sentiment" in M.c
+    """True once mentions carry a `sentiment_score` (-1..1), which the sentiment analyzer fills."""
+    return "sentiment_score" in M.c
 
 
 def _seconds(start: datetime | None, end: datetime | None) -> float | None:
@@ -33,30 +33,36 @@ def linked_stats(store: Any, incident_id: int, now: datetime) -> dict[str, Any]:
     """Totals of the linked mentions and the last hour's volume, for a timeline snapshot."""
     when = func.coalesce(M.c.published_at, M.c.collected_at)
     linked = select(IM.c.mention_id).where(IM.c.incident_id == incident_id)
-    columns = [func.count(), func.coalesce(func.sum(M.c.reach), 0),
+    columns: list[Any] = [func.count(), func.coalesce(func.sum(M.c.reach), 0),
                func.sum(case((when >= now - timedelta(hours=1), 1), else_=0))]
     if has_sentiment():
-        columns.append(func.avg(M.c.sentiment))
+        columns.append(func.avg(M.c.sentiment_score))
     with store.engine.connect() as conn:
         row = conn.execute(select(*columns).where(M.c.id.in_(linked))).one()
-    out = {"mentions": int(row[0]), "reach": int(row[1] or 0), "last_hour": int(row[2] or 0)}
+    out: dict[str, Any] = {"mentions": int(row[0]), "reach": int(row[1] or 0), "last_hour": int(row[2] or 0)}
     out["sentiment"] = round(float(row[3]), 3) if has_sentiment() and row[3] is not None else None
     return out
 
 
-def _times(store: Any, incident_id: int) -> list[datetime]:
+def _times(store: Any, incident_id: int) -> tuple[list[datetime], datetime | None]:
+    """Publication times of the linked mentions, and the onset: the first mention an alert or a
+    person pointed at, else the first linked mention."""
+    when = func.coalesce(M.c.published_at, M.c.collected_at)
     with store.engine.connect() as conn:
-        rows = conn.execute(select(func.coalesce(M.c.published_at, M.c.collected_at)).where(
-            M.c.id.in_(select(IM.c.mention_id).where(IM.c.incident_id == incident_id)))).scalars()
-        return sorted(as_utc(r) for r in rows if r is not None)  # type: ignore[misc]
+        rows = conn.execute(select(when, IM.c.how).join(IM, IM.c.mention_id == M.c.id).where(
+            IM.c.incident_id == incident_id)).all()
+    dated = [(as_utc(r[0]), r[1]) for r in rows if r[0] is not None]
+    times = sorted(when for when, _ in dated if when is not None)
+    pointed = [when for when, how in dated if when is not None and how in ("alert", "manual")]
+    return times, min(pointed) if pointed else (times[0] if times else None)
 
 
 def _avg_sentiment(store: Any, incident: dict[str, Any], start: datetime, end: datetime,
                    linked_only: bool) -> float | None:
     """Mean sentiment of the incident's watch mentions (or its linked mentions) published in [start, end)."""
     when = func.coalesce(M.c.published_at, M.c.collected_at)
-    query = select(func.avg(M.c.sentiment)).where(M.c.workspace_id == incident["workspace_id"],
-                                                   when >= start, when < end, M.c.sentiment.is_not(None))
+    query = select(func.avg(M.c.sentiment_score)).where(M.c.workspace_id == incident["workspace_id"],
+                                                   when >= start, when < end, M.c.sentiment_score.is_not(None))
     if linked_only:
         query = query.where(M.c.id.in_(select(IM.c.mention_id).where(IM.c.incident_id == incident["id"])))
     elif incident["watch_ids"]:
@@ -72,8 +78,7 @@ def _avg_sentiment(store: Any, incident: dict[str, Any], start: datetime, end: d
 def review_figures(store: Any, incident: dict[str, Any], now: datetime) -> dict[str, Any]:
     """The post-incident figures. The onset is the first linked mention; detection is when the first
     alert fired (or the incident was opened by hand)."""
-    times = _times(store, incident["id"])
-    onset = times[0] if times else None
+    times, onset = _times(store, incident["id"])
     detected = as_utc(incident["detected_at"])
     per_hour = Counter(t.replace(minute=0, second=0, microsecond=0) for t in times)
     peak_hour, peak = max(per_hour.items(), key=lambda kv: (kv[1], kv[0]), default=(None, 0))
@@ -86,8 +91,8 @@ def review_figures(store: Any, incident: dict[str, Any], now: datetime) -> dict[
         "mentions": len(times), "peak_volume_per_hour": peak, "peak_hour": peak_hour,
         "sentiment": None,
     }
-    if has_sentiment():
-        start = onset or detected
+    start = onset or detected
+    if has_sentiment() and start is not None:
         figures["sentiment"] = {
             "before": _avg_sentiment(store, incident, start - SIDE_WINDOW, start, linked_only=False),
             "during": _avg_sentiment(store, incident, start, end, linked_only=True),

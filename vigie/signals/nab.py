@@ -66,7 +66,9 @@ def window_rows(
     timestamps: Sequence[datetime], windows: Iterable[tuple[datetime, datetime]]
 ) -> list[tuple[int, int]]:
     """Convert windows to inclusive row ranges; NAB requires both ends to be data timestamps."""
-    index = {t: i for i, t in enumerate(timestamps)}
+    index: dict[datetime, int] = {}
+    for i, t in enumerate(timestamps):
+        index.setdefault(t, i)  # NAB uses list.index: the first row with that timestamp
     rows = []
     for start, end in windows:
         if start not in index or end not in index:

@@ -26,6 +26,8 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 TABLE_MODULES: tuple[str, ...] = (
     "vigie.crisis.tables",
     "vigie.web.tables",
+    "vigie.signals.tables",
+    "vigie.enrich.tables",
 )
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 

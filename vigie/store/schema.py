@@ -8,6 +8,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -106,6 +107,10 @@ mentions = Table(
     Column("published_at", DateTime(timezone=True), nullable=True),
     Column("collected_at", DateTime(timezone=True), nullable=False),
     Column("language", String(8), nullable=True),
+    Column("language_model", String(64), nullable=True),
+    Column("sentiment", String(8), nullable=True),  # negative, neutral, positive
+    Column("sentiment_score", Float, nullable=True),  # -1 .. 1
+    Column("sentiment_model", String(64), nullable=True),
     Column("engagement", JSON, nullable=True),
     Column("reach", BigInteger, nullable=True),
     Column("reach_kind", String(16), nullable=True),

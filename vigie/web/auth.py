@@ -13,9 +13,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, insert, select, update
 
-from vigie.exceptions import BadRequest
 from vigie.store.mentions import as_utc
 from vigie.web import tables as T
+from vigie.web.errors import Problem, Throttled
 
 ROLES: tuple[str, ...] = ("viewer", "editor", "admin", "owner")  # weakest first
 TEAM_KINDS: tuple[str, ...] = ("department", "agency")
@@ -24,21 +24,20 @@ THROTTLE_WINDOW = timedelta(minutes=15)
 IP_ATTEMPTS = 30  # per address and window, whatever the account: slows password spraying
 MIN_PASSWORD = 10
 
-_hasher = PasswordHasher()
+_hasher = PasswordHasher()  # argon2id with the library's RFC 9106 defaults
 # Verifying against this when the account does not exist keeps the response time the same, so
 # timing does not tell which e-mail addresses have an account.
 _DUMMY_HASH = _hasher.hash("not a real password, only for timing")
 
 
-class LoginThrottled(BadRequest):
-    """Too many failed logins for this account or address; try again after ``retry_after`` seconds."""
+def use_hasher(hasher: PasswordHasher) -> None:
+    """Swap the argon2 parameters (the test suite uses cheap ones to stay fast)."""
+    global _hasher, _DUMMY_HASH
+    _hasher = hasher
+    _DUMMY_HASH = hasher.hash("not a real password, only for timing")
 
-    def __init__(self, retry_after: int) -> None:
-        super().__init__("too many failed logins")
-        self.retry_after = retry_after
 
-
-class InvalidLogin(BadRequest):
+class InvalidLogin(Problem):
     """Wrong e-mail or password (deliberately not saying which)."""
 
 
@@ -52,7 +51,7 @@ def sha256(value: str) -> str:
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD:
-        raise BadRequest(f"password too short: {MIN_PASSWORD} characters at least")
+        raise Problem("error.password_short", n=MIN_PASSWORD)
     return _hasher.hash(password)
 
 
@@ -85,7 +84,7 @@ class Accounts:
         email = normalise_email(email)
         with self.engine.begin() as conn:
             if conn.execute(select(T.users.c.id).where(T.users.c.email == email)).first():
-                raise BadRequest(f"an account already uses {email}")
+                raise Problem("error.email_taken", email=email)
             user_id = conn.execute(insert(T.users).values(
                 email=email, name=name.strip() or email, password_hash=hash_password(password),
                 language=language, timezone=timezone, created_at=_now(),
@@ -96,7 +95,7 @@ class Accounts:
         with self.engine.connect() as conn:
             row = conn.execute(select(T.users).where(T.users.c.id == user_id)).mappings().first()
         if row is None:
-            raise BadRequest(f"no user {user_id}")
+            raise Problem("error.no_user")
         return dict(row)
 
     def find_user(self, email: str) -> dict[str, Any] | None:
@@ -107,7 +106,7 @@ class Accounts:
     def update_user(self, user_id: int, **values: Any) -> dict[str, Any]:
         allowed = {"name", "language", "timezone", "active"}
         if set(values) - allowed:
-            raise BadRequest(f"cannot change {', '.join(sorted(set(values) - allowed))}")
+            raise ValueError(f"cannot change {', '.join(sorted(set(values) - allowed))}")
         with self.engine.begin() as conn:
             conn.execute(update(T.users).where(T.users.c.id == user_id).values(**values))
             if values.get("active") is False:
@@ -128,7 +127,7 @@ class Accounts:
     # -- memberships -------------------------------------------------------------------------
     def set_membership(self, user_id: int, workspace_id: int, role: str) -> None:
         if role not in ROLES:
-            raise BadRequest(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
+            raise Problem("error.bad_role", role=role, known=", ".join(ROLES))
         with self.engine.begin() as conn:
             current = conn.execute(select(T.memberships.c.role).where(
                 T.memberships.c.user_id == user_id, T.memberships.c.workspace_id == workspace_id)).scalar()
@@ -161,7 +160,7 @@ class Accounts:
             T.memberships.c.workspace_id == workspace_id, T.memberships.c.role == "owner",
             T.memberships.c.user_id != leaving)).scalar_one()
         if not others:
-            raise BadRequest("a workspace keeps at least one owner")
+            raise Problem("error.last_owner")
 
     def role(self, user_id: int, workspace_id: int) -> str | None:
         with self.engine.connect() as conn:
@@ -179,7 +178,7 @@ class Accounts:
 
     # -- login and throttling ----------------------------------------------------------------
     def authenticate(self, email: str, password: str, ip: str | None) -> dict[str, Any]:
-        """The active user with this e-mail and password, or InvalidLogin / LoginThrottled."""
+        """The active user with this e-mail and password, or InvalidLogin / Throttled."""
         email = normalise_email(email)
         keys = [f"user:{email}"] + ([f"ip:{ip}"] if ip else [])
         self._check_throttle(keys)
@@ -191,7 +190,7 @@ class Accounts:
             ok = False
         if not ok or user is None:
             self._record_failure(keys)
-            raise InvalidLogin("wrong e-mail or password")
+            raise InvalidLogin("login.invalid")
         with self.engine.begin() as conn:
             conn.execute(delete(T.login_failures).where(T.login_failures.c.key == keys[0]))
             values: dict[str, Any] = {"last_login_at": _now()}
@@ -211,7 +210,7 @@ class Accounts:
                 if rows[0] >= limit:
                     oldest = as_utc(rows[1]) or _now()
                     retry = int((oldest + THROTTLE_WINDOW - _now()).total_seconds()) + 1
-                    raise LoginThrottled(max(retry, 1))
+                    raise Throttled("login.throttled", max(retry, 1))
 
     def _record_failure(self, keys: list[str]) -> None:
         now = _now()
@@ -268,7 +267,7 @@ class Accounts:
         """A new API token; the raw value is returned once and only its hash is stored."""
         unknown = set(scopes) - set(TOKEN_SCOPES)
         if unknown or not scopes:
-            raise BadRequest(f"token scopes: choose among {', '.join(TOKEN_SCOPES)}")
+            raise Problem("error.token_scopes", known=", ".join(TOKEN_SCOPES))
         raw = "vigie_" + secrets.token_urlsafe(32)
         now = _now()
         with self.engine.begin() as conn:
@@ -313,5 +312,5 @@ class Accounts:
 def normalise_email(email: str) -> str:
     email = (email or "").strip().lower()
     if "@" not in email or len(email) > 254 or any(c.isspace() for c in email):
-        raise BadRequest("enter an e-mail address")
+        raise Problem("error.email")
     return email

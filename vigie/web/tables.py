@@ -14,7 +14,6 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
-    Text,
     UniqueConstraint,
     text,
 )
@@ -162,19 +161,6 @@ assignments = Table(
     Index("ix_assignments_user", "workspace_id", "user_id", "status"),
 )
 
-# Used only when vigie.enrich.sentiment offers no corrections function of its own.
-sentiment_corrections = Table(
-    "sentiment_corrections", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("workspace_id", Integer, ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False),
-    Column("mention_id", BigInteger, ForeignKey("mentions.id", ondelete="CASCADE"), nullable=False),
-    Column("previous", String(16), nullable=True),
-    Column("sentiment", String(16), nullable=False),
-    Column("user_id", Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Index("ix_sentiment_corrections_mention", "mention_id", "id"),
-)
-
 # Pre-aggregated mention counts per organisation day (in the workspace's time zone), channel and
 # sentiment; watch_id 0 counts every mention once, other rows count a watch's matches. The overview
 # reads these instead of scanning a million mentions (see vigie/web/rollup.py).
@@ -204,6 +190,5 @@ mentions_by_channel = Index("ix_mentions_workspace_channel_published", schema.me
                             schema.mentions.c.channel, schema.mentions.c.published_at)
 
 WEB_TABLES = (users, memberships, teams, team_members, shares, sessions, login_failures, api_tokens,
-              audit_log, tags, mention_tags, assignments, sentiment_corrections, mention_rollup,
-              rollup_state)
+              audit_log, tags, mention_tags, assignments, mention_rollup, rollup_state)
 MENTION_INDEXES = (mentions_by_channel,)
