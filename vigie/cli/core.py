@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import signal
 import sys
 import time
@@ -112,12 +113,23 @@ def scheduler_loop(ctx: Context, once: bool, interval: float | None) -> None:
                 err.print(t("fetch.outcome", source=source["name"], status=outcome.status,
                             new=outcome.stats.new, duplicate=outcome.stats.duplicate,
                             rejected=outcome.stats.rejected, message=outcome.message or ""))
+            _tick_alerts(app, ws["id"])
         if once:
             return
         try:
             time.sleep(5)
         except KeyboardInterrupt:
             return
+
+
+def _tick_alerts(app: Vigie, workspace_id: int) -> None:
+    """Rules that do not wait for new mentions (source silence, search results, digests, retries)."""
+    from vigie.signals.engine import engine_for
+
+    try:
+        engine_for(app.store, workspace_id, app.settings).tick()
+    except Exception:  # one workspace's alerting hiccup must not stop collection for all
+        logging.getLogger("vigie").exception("alert tick failed for workspace %s", workspace_id)
 
 
 @click.command("run")
