@@ -74,6 +74,7 @@ def test_transformers_backend_says_how_to_install_when_missing(monkeypatch):
     from vigie.settings import Settings
 
     monkeypatch.setitem(sys.modules, "transformers", None)
+    monkeypatch.setitem(sys.modules, "torch", None)
     settings = Settings(overrides={"sentiment_backend": "transformers", "sentiment_model": "some/model"})
     with pytest.raises(NotConfigured, match=r"pip install 'vigie\[transformers\]'"):
         SentimentAnalyzer(settings)

@@ -203,10 +203,57 @@ def sentiment_corrections(ctx: Context) -> None:
     print_json({"corrections": rows, "n": len(rows)})
 
 
+@click.group("bench")
+def bench_group() -> None:
+    """Benchmarks (JSON on the last line of stdout). / Mesures de performance."""
+
+
+@bench_group.command("analyzers")
+@click.option("--data", type=_DIR, default=DEFAULT_UMSAB, show_default=True,
+              help="A UMSAB-layout folder whose train and val tweets are the mentions.")
+@click.option("--cpu", type=int, default=0, show_default=True, help="Core to pin to (-1: no pinning).")
+@click.option("--repeat", default=3, show_default=True, help="Passes; the median is reported.")
+def bench_analyzers(data: Path, cpu: int, repeat: int) -> None:
+    """Language + sentiment speed on one core (mentions/s), after the models are loaded."""
+    import resource
+    import statistics
+
+    from vigie.enrich.language import LanguageAnalyzer
+    from vigie.enrich.sentiment_train import read_lines
+    from vigie.items import Mention
+
+    if cpu >= 0 and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {cpu})
+    texts = [t for language in UMSAB_LANGUAGES for split in ("train", "val")
+             if (data / language / f"{split}_text.txt").exists()
+             for t in read_lines(data / language / f"{split}_text.txt")]
+    started = time.perf_counter()
+    language, sentiment = LanguageAnalyzer(), _analyzer(Settings())
+    sentiment.process_batch(language.process_batch([Mention("bench", "social", "0", text="Bonjour à tous")]))
+    load = time.perf_counter() - started
+    timings: list[tuple[float, float]] = []
+    for _ in range(repeat):
+        mentions = [Mention("bench", "social", str(i), text=text) for i, text in enumerate(texts)]
+        t0 = time.perf_counter()
+        mentions = language.process_batch(mentions)
+        t1 = time.perf_counter()
+        sentiment.process_batch(mentions)
+        timings.append((t1 - t0, time.perf_counter() - t1))
+    lang_s = statistics.median(t for t, _ in timings)
+    sent_s = statistics.median(t for _, t in timings)
+    n = len(texts)
+    print_json({"n": n, "cpu": cpu, "cores": os.cpu_count(), "load_s": round(load, 2),
+                "language_per_s": round(n / lang_s), "sentiment_per_s": round(n / sent_s),
+                "mentions_per_s_per_core": round(n / (lang_s + sent_s)),
+                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                "models": [language.model, sentiment.model]})
+
+
 def register(cli: click.Group) -> None:
-    for group in (eval_group, train_group, sentiment_group):
-        if group.name in cli.commands:  # another module owns the group: add our commands to it
-            target = cli.commands[group.name]
+    for group in (eval_group, train_group, sentiment_group, bench_group):
+        name = str(group.name)
+        if name in cli.commands:  # another module owns the group: add our commands to it
+            target = cli.commands[name]
             for command in group.commands.values():
                 target.add_command(command)  # type: ignore[attr-defined]
         else:

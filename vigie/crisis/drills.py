@@ -164,8 +164,19 @@ def run_drill(app: Any, real: dict[str, Any], scenario: str, ack_after: float = 
     onset = started.replace(second=0, microsecond=0) - timedelta(minutes=CRISIS_MINUTES)
     sandbox = _sandbox(store, real, scenario, started)
     register_engine(store, real, sandbox, app.settings)
+    from vigie.signals.engine import release  # importable: register_engine checked it
+
+    try:
+        return _play(store, real, sandbox, scenario, started, onset, ack_after, seed, app.settings)
+    finally:
+        release(store, sandbox["id"])  # a finished sandbox keeps no engine registered in this process
+
+
+def _play(store: Any, real: dict[str, Any], sandbox: dict[str, Any], scenario: str, started: datetime,
+          onset: datetime, ack_after: float, seed: int | None, settings: Any) -> dict[str, Any]:
+    """The drill itself, once the sandbox and its engine exist."""
     source = store.ensure_source(sandbox["id"], "drill (simulation)", "drill")
-    ingestor = Ingestor(store, sandbox, source, app.settings)
+    ingestor = Ingestor(store, sandbox, source, settings)
     items = [(m.published_at or onset, m) for m in _mentions(
         scenario, real["name"], onset, seed if seed is not None else started.toordinal())]
     ingestor.run([m for when, m in items if when < onset])  # learnt as history

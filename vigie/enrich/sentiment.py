@@ -71,6 +71,8 @@ def emoji_probabilities(text: str) -> np.ndarray | None:
 class BuiltinBackend:
     """The model shipped in vigie/enrich/models/ (or retrained into $VIGIE_HOME/models), in numpy."""
 
+    languages = SUPPORTED
+
     def __init__(self, model: SentimentModel | None = None) -> None:
         self.model = model or shipped_model()
         self.name = self.model.name
@@ -106,8 +108,9 @@ class BuiltinBackend:
 
 class SentimentAnalyzer:
     """Sets ``mention.sentiment``, ``sentiment_score`` and ``sentiment_model``. Run it after the
-    language analyzer: French and English texts use their language's features, other languages are
-    "not applicable", and texts of unknown language ("und", short posts) use the shared features."""
+    language analyzer: French and English texts use their language's head, texts of unknown language
+    ("und", short posts) the mean of both, and other languages are "not applicable" unless the
+    backend declares it reads every language (``languages = None``, the transformers backend)."""
 
     name = "sentiment"
 
@@ -116,6 +119,7 @@ class SentimentAnalyzer:
             backend = make_backend(settings)
         self.backend = backend
         self.model = backend.name
+        self.languages: frozenset[str] | None = getattr(backend, "languages", SUPPORTED)
 
     def analyze(self, text: str, language: str | None = None) -> SentimentResult:
         return self.analyze_batch([(text, language)])[0]
@@ -124,7 +128,7 @@ class SentimentAnalyzer:
         results: list[SentimentResult | None] = []
         todo: list[int] = []
         for i, (text, language) in enumerate(items):
-            reason = self._inapplicable(text, language)
+            reason = self._inapplicable(text, language, self.languages)
             results.append(SentimentResult.not_applicable(self.model, reason) if reason else None)
             if not reason:
                 todo.append(i)
@@ -139,10 +143,10 @@ class SentimentAnalyzer:
         return [r for r in results if r is not None]
 
     @staticmethod
-    def _inapplicable(text: str, language: str | None) -> str | None:
+    def _inapplicable(text: str, language: str | None, languages: frozenset[str] | None) -> str | None:
         if not text or not text.strip():
             return "empty"
-        if language and language != "und" and language not in SUPPORTED:
+        if language and language != "und" and languages is not None and language not in languages:
             return f"unsupported-language:{language}"
         if not _SIGNAL.search(text) and not any(ord(c) >= 0x2190 for c in text) and not re.search(r"[:;=<]", text):
             return "no-signal"

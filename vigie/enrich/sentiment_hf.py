@@ -55,6 +55,8 @@ def label_map(id2label: dict[int, str]) -> np.ndarray:
 
 
 class TransformersBackend:
+    languages = None  # a multilingual model may read any language: the analyzer does not filter
+
     def __init__(self, model: str) -> None:
         torch, transformers = _import()
         self.torch = torch

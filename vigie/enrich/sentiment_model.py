@@ -9,13 +9,15 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from defusedxml import ElementTree
 
-from vigie.enrich.textfeatures import Parsed, lexicon_features, word_features
+from vigie.enrich.textfeatures import FEATURE_VERSION, Parsed, fold, lexicon_features, word_features
+from vigie.exceptions import NotConfigured
 
 log = logging.getLogger(__name__)
 
@@ -25,34 +27,56 @@ MODEL_STEM = "sentiment"  # models/sentiment.npz + models/sentiment.json
 _ARRAYS = ("idf", "weights", "dense_weights", "bias")
 
 
+def _package_file(distribution: str, path: str) -> str | None:
+    """Text of a data file inside an installed package, found without importing the package."""
+    try:
+        located = Path(str(metadata.distribution(distribution).locate_file(path)))
+        return located.read_text(encoding="utf-8")
+    except (metadata.PackageNotFoundError, OSError):
+        log.warning("%s is not installed: sentiment runs without its lexicon signals", distribution)
+        return None
+
+
 @cache
 def vader_lexicon() -> tuple[dict[str, float], dict[str, float]]:
-    """Word -> valence and emoji -> valence from the vaderSentiment package (MIT), read from the
-    installed wheel's own files: nothing is copied into Vigie and nothing is downloaded."""
-    try:
-        root = resources.files("vaderSentiment")
-        words: dict[str, float] = {}
-        for line in (root / "vader_lexicon.txt").read_text(encoding="utf-8").splitlines():
-            parts = line.split("\t")
-            if len(parts) >= 2:
-                words[parts[0].lower()] = float(parts[1])
-        emoji: dict[str, float] = {}
-        for line in (root / "emoji_utf8_lexicon.txt").read_text(encoding="utf-8").splitlines():
-            parts = line.split("\t")
-            if len(parts) == 2:
-                # An emoji's valence is that of the words describing it ("smiling face with heart-eyes").
-                values = [words[w] for w in parts[1].lower().split() if w in words]
-                if values:
-                    emoji[parts[0]] = sum(values)
-        return words, emoji
-    except (ModuleNotFoundError, FileNotFoundError, OSError):
-        log.warning("vaderSentiment is not installed: sentiment runs without its lexicon signals")
-        return {}, {}
+    """English word -> valence and emoji -> valence from the vaderSentiment package (MIT), read from
+    the installed wheel's own files: nothing is copied into Vigie and nothing is downloaded."""
+    words: dict[str, float] = {}
+    for line in (_package_file("vaderSentiment", "vaderSentiment/vader_lexicon.txt") or "").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 2:
+            words[parts[0].lower()] = float(parts[1])
+    emoji: dict[str, float] = {}
+    for line in (_package_file("vaderSentiment", "vaderSentiment/emoji_utf8_lexicon.txt") or "").splitlines():
+        parts = line.split("\t")
+        if len(parts) == 2:
+            # An emoji's valence is that of the words describing it ("smiling face with heart-eyes").
+            values = [words[w] for w in parts[1].lower().split() if w in words]
+            if values:
+                emoji[parts[0]] = sum(values)
+    return words, emoji
+
+
+@cache
+def french_lexicon() -> dict[str, float]:
+    """French adjective -> polarity from the textblob-fr package (MIT; the lexicon comes from Pattern,
+    BSD), averaged over senses and put on VADER's -4..4 scale; keys folded like the model's words."""
+    text = _package_file("textblob-fr", "textblob_fr/fr-sentiment.xml")
+    if not text:
+        return {}
+    senses: dict[str, list[float]] = {}
+    for node in ElementTree.fromstring(text).iter("word"):
+        form, polarity = node.get("form"), node.get("polarity")
+        if form and polarity:
+            senses.setdefault(fold(form.lower()), []).append(float(polarity))
+    return {word: 4 * sum(values) / len(values) for word, values in senses.items()}
 
 
 def dense_block(text: str | Parsed) -> list[float]:
+    """Lexicon signals: six from the English lexicon (and emoji), six from the French one."""
+    parsed = text if isinstance(text, Parsed) else Parsed(text)
     words, emoji = vader_lexicon()
-    return lexicon_features(text, words, emoji)
+    return lexicon_features(parsed, words, emoji) + lexicon_features(parsed, french_lexicon(), {})[:5]
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
@@ -137,7 +161,9 @@ class SentimentModel:
         parsed = [Parsed(text) for text, _ in items]
         dense = np.array([dense_block(p) for p in parsed], dtype=np.float32).reshape(len(items), -1)
         probs = np.zeros((len(items), 3))
-        known = dense.any(axis=1) if dense.size else np.zeros(len(items), bool)
+        known = np.zeros(len(items), bool)
+        if dense.size:
+            known |= np.asarray(dense.any(axis=1), bool)
         shared = [i for i, (_, language) in enumerate(items) if language not in self.heads]
         for language, head in self.heads.items():
             rows = [i for i, (_, lang) in enumerate(items) if lang == language] + shared
@@ -170,7 +196,7 @@ class SentimentModel:
         for key in sorted(arrays):
             digest.update(arrays[key].tobytes())
         self.meta["version"] = f"{self.meta.get('release', '1')}+{digest.hexdigest()[:8]}"
-        np.savez_compressed(directory / f"{stem}.npz", **arrays)
+        np.savez_compressed(directory / f"{stem}.npz", **arrays)  # type: ignore[arg-type]
         doc = {"meta": self.meta, "vocabularies": vocabularies}
         (directory / f"{stem}.json").write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")),
                                                 encoding="utf-8")
@@ -179,6 +205,10 @@ class SentimentModel:
     @classmethod
     def load(cls, directory: Path = MODEL_DIR, stem: str = MODEL_STEM) -> SentimentModel:
         doc = json.loads((directory / f"{stem}.json").read_text(encoding="utf-8"))
+        if doc["meta"].get("feature_version") != FEATURE_VERSION:
+            raise NotConfigured(f"the sentiment model in {directory} was trained on features version "
+                                f"{doc['meta'].get('feature_version')}, this Vigie computes version "
+                                f"{FEATURE_VERSION}: run `vigie train sentiment` again")
         heads = {}
         with np.load(directory / f"{stem}.npz", allow_pickle=False) as arrays:
             for language, terms in doc["vocabularies"].items():

@@ -9,6 +9,8 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
+# Bump when features() or the lexicon signals change: a model trained on other features must be retrained.
+FEATURE_VERSION = 2
 # Tweets in some corpora keep JSON escapes ("\u2019") and CSV doubled quotes; real text does not.
 _ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _URL = re.compile(r"https?://\S+|\bwww\.\S+|\bhttp\b")

@@ -124,7 +124,9 @@ class SpikeDetector:
     Drops (direction "both" or "down") need every span to agree and must last (DROP_CLIP),
     because a single empty bucket is usually a collection glitch. After an alarm the score is
     held at 0 for `refractory_days` unless the deviation grows ESCALATION times stronger: an
-    alert channel, like NAB, only values the first alarm of an event.
+    alert channel, like NAB, only values the first alarm of an event. An alarm nobody acts on
+    must not silence the event: `update(..., arm=False)` leaves the hold to the caller, who calls
+    `confirm_alarm()` when an alert rule accepts the bucket (too few mentions: no hold).
     """
 
     name = "vigie"
@@ -164,6 +166,7 @@ class SpikeDetector:
         self._gaps: list[float] = []
         self._last_t: float | None = None
         self._alarm_t, self._alarm_z = -math.inf, 0.0
+        self._unheld: tuple[float, float] | None = None  # (time, z) of the last score not held at 0
         self._set_rates()
 
     def _set_rates(self) -> None:
@@ -184,8 +187,15 @@ class SpikeDetector:
                 self._set_rates()
         self._last_t = t
 
-    def update(self, value: float | None, timestamp: datetime | float | int | None = None) -> float:
-        """Score one bucket; None or NaN means missing: nothing is learnt and the score is 0."""
+    def update(self, value: float | None, timestamp: datetime | float | int | None = None, *,
+               arm: bool = True) -> float:
+        """Score one bucket; None or NaN means missing: nothing is learnt and the score is 0.
+
+        ``arm``: whether a score at the threshold starts the refractory period by itself. Callers
+        that filter alarms further (alert rules with a minimum of mentions) pass False and call
+        `confirm_alarm()` for the alarms they accept.
+        """
+        self._unheld = None
         if value is None or not math.isfinite(value):
             return 0.0
         t = _seconds(timestamp) if timestamp is not None else (self._n + len(self._buffer)) * (self.step or 300.0)
@@ -200,10 +210,16 @@ class SpikeDetector:
             counts = all(v == int(v) for v in values)
             self._unit = 1.0 if counts or typical <= 0 else min(1.0, typical / 100.0)
             buffered, self._buffer = self._buffer, []
-            return [self._process(v, s) for v, s in buffered][-1]
-        return self._process(float(value), t)
+            return [self._process(v, s, arm) for v, s in buffered][-1]
+        return self._process(float(value), t, arm)
 
-    def _process(self, value: float, t: float) -> float:
+    def confirm_alarm(self) -> None:
+        """Start the refractory period at the bucket just scored (after `update(..., arm=False)`);
+        nothing happens when that bucket's score was 0 or held."""
+        if self._unheld is not None:
+            self._alarm_t, self._alarm_z = self._unheld
+
+    def _process(self, value: float, t: float, arm: bool = True) -> float:
         self._observe_time(t)
         assert self._unit is not None
         x = math.copysign(math.log1p(abs(value) / self._unit), value)
@@ -236,8 +252,10 @@ class SpikeDetector:
             z_max = max(abs(z) for z in zs)
             if t - self._alarm_t < self.refractory_days * DAY and z_max <= self.ESCALATION * self._alarm_z:
                 score = 0.0  # this event already raised an alarm and has not grown enough
-            elif score >= self.threshold:
-                self._alarm_t, self._alarm_z = t, z_max
+            else:
+                self._unheld = (t, z_max)
+                if arm and score >= self.threshold:
+                    self._alarm_t, self._alarm_z = t, z_max
         return score
 
     def _score(self, zs: list[float], x: float) -> float:

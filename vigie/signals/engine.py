@@ -10,6 +10,7 @@ import threading
 import weakref
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from vigie.query import Doc
@@ -70,7 +71,7 @@ class AlertEngine:
         now = now or datetime.now(UTC)
         with self._lock:
             rules = self.rules()
-            self.series.advance(now, R.wanted_series(rules))
+            self.series.advance(now, R.wanted_series(rules), partial(R.accepts, rules))
             self._last_tick = to_epoch(now)
             ids, jobs = self._submit(self._periodic(rules, now), now)
             digest_id, digest_jobs = self.alerts.digest(now)
@@ -95,7 +96,8 @@ class AlertEngine:
         scoped = {w for w in watch_ids if any(r.covers(w) for r in series_rules)}
         if not scoped:
             return []
-        readings = self.series.readings(scoped, R.wanted_series(series_rules), now)
+        # Only alarms a rule accepts hold the detector back (see SpikeDetector.confirm_alarm).
+        readings = self.series.readings(scoped, R.wanted_series(series_rules), now, partial(R.accepts, series_rules))
         return [c for rule in series_rules for c in R.series_candidates(rule, readings)]
 
     def _mention_candidates(self, rules: list[R.Rule], pairs: Sequence[tuple[dict[str, Any], Sequence[int]]]) -> list[R.Candidate]:
@@ -175,6 +177,16 @@ def forget(store: Any) -> None:
         engines = _ENGINES.pop(store, {})
     for engine in engines.values():
         engine.close()
+
+
+def release(store: Any, workspace_id: int) -> bool:
+    """Close and drop one workspace's engine (a finished drill's sandbox); True if there was one."""
+    with _REGISTRY_LOCK:
+        engine = _ENGINES.get(store, {}).pop(workspace_id, None)
+    if engine is None:
+        return False
+    engine.close()
+    return True
 
 
 def observe(store: Any, workspace_id: int, pairs: Sequence[tuple[dict[str, Any], Sequence[int]]]) -> None:

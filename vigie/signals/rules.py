@@ -15,7 +15,7 @@ from vigie.exceptions import BadRequest
 from vigie.query import Doc, compile_query
 from vigie.signals import tables as T
 from vigie.signals.detectors import SHIPPED_THRESHOLD
-from vigie.signals.series import TOTAL, Reading, is_negative
+from vigie.signals.series import TOTAL, Counts, Reading, is_negative
 from vigie.store import schema
 from vigie.store.mentions import as_utc
 from vigie.text import fold
@@ -185,17 +185,44 @@ def wanted_series(rules: list[Rule]) -> set[tuple[str, str]]:
     return out
 
 
-def series_candidates(rule: Rule, readings: list[Reading]) -> list[Candidate]:
+def _reads(rule: Rule, r: Reading) -> bool:
     channel = str(rule.params.get("channel") or TOTAL)
+    return rule.covers(r.watch_id) and (r.channel == channel or (channel == "each" and r.channel != TOTAL))
+
+
+def _enough(rule: Rule, score: float, counts: Counts) -> bool:
+    """The rule's threshold and minimums (mentions, negative mentions, share) are met."""
+    if score < float(rule.params.get("threshold") or SHIPPED_THRESHOLD):
+        return False
+    if rule.kind == "spike":
+        return counts.n >= int(rule.params.get("min_mentions") or 0)
+    share = counts.negative / counts.known if counts.known else 0.0
+    return share >= float(rule.params.get("min_share") or 0) and counts.negative >= int(rule.params.get("min_negative") or 0)
+
+
+def accepts(rules: list[Rule], reading: Reading) -> bool:
+    """Whether a series rule would raise an alert on this reading of one series. Only such alarms
+    start the detector's refractory period: a first bucket refused for too few mentions must not
+    silence the larger buckets of the same story that follow."""
+    for rule in rules:
+        if rule.kind == "spike":
+            wanted = reading.metric == str(rule.params.get("metric") or "volume")
+        else:
+            wanted = rule.kind == "negative_surge" and reading.metric in ("negative", "share")
+        if wanted and _reads(rule, reading) and _enough(rule, reading.score, reading.counts):
+            return True
+    return False
+
+
+def series_candidates(rule: Rule, readings: list[Reading]) -> list[Candidate]:
     threshold = float(rule.params.get("threshold") or SHIPPED_THRESHOLD)
-    mine = [r for r in readings if rule.covers(r.watch_id)
-            and (r.channel == channel or (channel == "each" and r.channel != TOTAL))]
+    mine = [r for r in readings if _reads(rule, r)]
     by_series = {(r.watch_id, r.channel, r.metric): r for r in mine}
     out = []
     if rule.kind == "spike":
         metric = str(rule.params.get("metric") or "volume")
         for r in mine:
-            if r.metric == metric and r.score >= threshold and r.counts.n >= int(rule.params.get("min_mentions") or 0):
+            if r.metric == metric and _enough(rule, r.score, r.counts):
                 out.append(_series_candidate(rule, r, threshold))
     elif rule.kind == "negative_surge":
         for r in mine:
@@ -204,8 +231,7 @@ def series_candidates(rule: Rule, readings: list[Reading]) -> list[Candidate]:
             share_reading = by_series.get((r.watch_id, r.channel, "share"))
             score = max(r.score, share_reading.score if share_reading else 0.0)
             share = r.counts.negative / r.counts.known if r.counts.known else 0.0
-            if (score >= threshold and share >= float(rule.params.get("min_share") or 0)
-                    and r.counts.negative >= int(rule.params.get("min_negative") or 0)):
+            if _enough(rule, score, r.counts):
                 cand = _series_candidate(rule, r, threshold)
                 cand.facts.update(score=round(score, 3), share=round(share, 3), negative=r.counts.negative,
                                   known=r.counts.known)

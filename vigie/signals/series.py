@@ -41,6 +41,9 @@ BASELINE_ALPHA = 1.0 - 0.5 ** (1.0 / 12)  # EWMA of closed buckets, half-life on
 SAVE_EVERY_S = 1800.0  # detector snapshots; the buckets after a snapshot are replayed on restart
 
 DetectorFactory = Callable[[str], Any]
+# Whether some alert rule would act on a reading; only such alarms start a detector's refractory
+# period (an alarm refused for too few mentions must not silence the larger buckets that follow).
+Accept = Callable[[Reading], bool]
 
 
 def default_detector(metric: str) -> SpikeDetector:
@@ -272,11 +275,12 @@ class SeriesBook:
                         int(n), int(neg), int(known), int(reach))
         return out
 
-    def advance(self, now: datetime, wanted: set[tuple[str, str]] | None = None) -> int:
+    def advance(self, now: datetime, wanted: set[tuple[str, str]] | None = None, accept: Accept | None = None) -> int:
         """Teach the detectors every bucket closed for longer than the grace period (late mentions
         still land in a bucket until then). Only series some rule reads (``wanted``) learn: the
         others keep their counts and catch up from them the first time a rule needs them.
-        Returns the number of buckets learnt."""
+        ``accept``: which alarms start a detector's refractory period (None: every alarm at the
+        detector's threshold). Returns the number of buckets learnt."""
         end = bucket_of(to_epoch(now) - self.grace)
         due = {key: s for key, s in self.series.items() if s.through < end and wants(key[1], wanted)}
         if not due:
@@ -287,7 +291,8 @@ class SeriesBook:
             mine = counts.get(key, {})
             for bucket in range(series.through, end, BUCKET_S):
                 found = mine.get(bucket)
-                self._learn(series, bucket, found if found is not None else (None if self._missing(bucket) else Counts()))
+                self._learn(key, series, bucket, found if found is not None else (None if self._missing(bucket) else Counts()),
+                            accept)
                 learnt += 1
             series.through = end
             series.dirty = True
@@ -295,13 +300,15 @@ class SeriesBook:
             self.save()
         return learnt
 
-    def _learn(self, series: _Series, bucket: int, counts: Counts | None) -> None:
+    def _learn(self, key: tuple[int, str], series: _Series, bucket: int, counts: Counts | None,
+               accept: Accept | None = None) -> None:
         t = local_seconds(bucket, self.tz)
         for metric in METRICS:
             value = counts.value(metric) if counts is not None else None
-            series.detectors[metric].update(value, t)
+            base = series.baseline[metric]
+            _score(series.detectors[metric], value, t, accept, lambda score, m=metric, v=value, b=base: Reading(
+                key[0], key[1], m, as_datetime(bucket), score, v, b, counts or Counts(), False))
             if value is not None:
-                base = series.baseline[metric]
                 series.baseline[metric] = value if base is None else base + BASELINE_ALPHA * (value - base)
 
     def save(self) -> None:
@@ -327,16 +334,18 @@ class SeriesBook:
         self._saved_at = time.monotonic()
 
     # -- scoring ------------------------------------------------------------------------------
-    def readings(self, watch_ids: Iterable[int], wanted: set[tuple[str, str]], now: datetime) -> list[Reading]:
+    def readings(self, watch_ids: Iterable[int], wanted: set[tuple[str, str]], now: datetime,
+                 accept: Accept | None = None) -> list[Reading]:
         """Score the pending buckets (learnt by copies of the detectors, which are then dropped).
 
         ``wanted`` holds (channel, metric) pairs; channel "each" means every channel kind. The
         open bucket counts as what it holds so far plus the baseline's share of the time left,
         which lets a burst raise an alarm seconds after it starts instead of when the bucket closes.
+        Each series gives its highest-scoring pending bucket, one that ``accept`` accepts first.
         """
         if not wanted:
             return []
-        self.advance(now, wanted)
+        self.advance(now, wanted, accept)
         now_e = to_epoch(now)
         open_bucket = bucket_of(now_e)
         watch_set = set(watch_ids)
@@ -351,16 +360,17 @@ class SeriesBook:
             series = self.series[key]
             for channel, metric in wanted:
                 if channel == key[1] or (channel == "each" and key[1] != TOTAL):
-                    reading = self._peek(key, series, metric, counts.get(key, {}), open_bucket, now_e)
+                    reading = self._peek(key, series, metric, counts.get(key, {}), open_bucket, now_e, accept)
                     if reading is not None:
                         out.append(reading)
         return out
 
     def _peek(self, key: tuple[int, str], series: _Series, metric: str, counts: dict[int, Counts],
-              open_bucket: int, now_e: float) -> Reading | None:
+              open_bucket: int, now_e: float, accept: Accept | None = None) -> Reading | None:
         detector = clone(series.detectors[metric])
         baseline = series.baseline[metric]
         best: Reading | None = None
+        best_ok = False
         for bucket in range(series.through, open_bucket + BUCKET_S, BUCKET_S):
             found = counts.get(bucket)
             if found is None and self._missing(bucket):
@@ -371,13 +381,35 @@ class SeriesBook:
             if partial and value is not None and metric != "share":
                 left = max(0.0, 1.0 - (now_e - bucket) / BUCKET_S)
                 value += (baseline or 0.0) * left
-            score = detector.update(value, local_seconds(bucket, self.tz))
-            if best is None or score >= best.score:
-                best = Reading(key[0], key[1], metric, as_datetime(bucket), score, value, baseline, found, partial)
+
+            def reading(score: float, b: int = bucket, v: float | None = value, c: Counts = found,
+                        p: bool = partial) -> Reading:
+                return Reading(key[0], key[1], metric, as_datetime(b), score, v, baseline, c, p)
+
+            score, ok = _score(detector, value, local_seconds(bucket, self.tz), accept, reading)
+            # A bucket a rule accepts beats a higher score no rule accepts (an early, too-small one).
+            if best is None or (ok, score) >= (best_ok, best.score):
+                best, best_ok = reading(score), ok
         return best
 
     def close(self) -> None:
         self.save()
+
+
+def _score(detector: Any, value: float | None, t: float, accept: Accept | None,
+           reading: Callable[[float], Reading]) -> tuple[float, bool]:
+    """Feed one bucket to a detector: (score, whether ``accept`` accepts its reading; True without
+    ``accept``). With ``accept``, only an accepted alarm starts the detector's refractory period;
+    detectors without `confirm_alarm` arm themselves at their own threshold, as before."""
+    confirm = getattr(detector, "confirm_alarm", None)
+    if accept is None or confirm is None:
+        score = detector.update(value, t)
+        return score, accept is None or (score > 0 and accept(reading(score)))
+    score = detector.update(value, t, arm=False)
+    ok = score > 0 and accept(reading(score))
+    if ok:
+        confirm()
+    return score, ok
 
 
 def _dialect_insert(dialect: str, table: Any) -> Any:
