@@ -100,3 +100,12 @@ def test_train_sentiment_learns_corrections_and_the_analyzer_prefers_the_new_mod
     analyzer = SentimentAnalyzer(Settings())
     assert analyzer.model == out["model"] != shipped_model().name
     assert analyzer.analyze("super spectacle, merci", "fr").label == "positive"
+
+
+def test_eval_sentiment_accepts_files_saved_with_a_final_newline(tmp_path):
+    for language in ("french", "english"):
+        (tmp_path / language).mkdir()
+        (tmp_path / language / "test_text.txt").write_text("Bravo, merci !\nQuelle honte\n", encoding="utf-8")
+        (tmp_path / language / "test_labels.txt").write_text("2\n0\n", encoding="utf-8")
+    out = _run("eval", "sentiment", "--data", str(tmp_path))
+    assert out["french"]["n"] == out["english"]["n"] == 2

@@ -41,10 +41,10 @@ def canonical_url(url: str | None) -> str | None:
     if port and port != _DEFAULT_PORTS.get(scheme):
         host = f"{host}:{port}"
     query_string = ""
-    if parts.query:
+    if parts.query and not _only_tracking(parts.query):
         query = [
             (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-            if not (k.lower() in TRACKING_PARAMS or k.lower().startswith(TRACKING_PREFIXES))
+            if not _is_tracking(k)
         ]
         query.sort()
         query_string = urlencode(query)
@@ -56,6 +56,17 @@ def canonical_url(url: str | None) -> str | None:
         path = path.rstrip("/") or "/"
     # Both schemes serve the same page nearly everywhere; https is the one to keep.
     return urlunsplit(("https", host, path, query_string, ""))
+
+
+def _is_tracking(key: str) -> bool:
+    key = key.lower()
+    return key in TRACKING_PARAMS or key.startswith(TRACKING_PREFIXES)
+
+
+def _only_tracking(query: str) -> bool:
+    """True when every parameter is a tracking one: the common case of a shared link, decided
+    without decoding the query string."""
+    return all(_is_tracking(part.split("=", 1)[0]) for part in query.split("&") if part)
 
 
 def _is_public(address: str) -> bool:

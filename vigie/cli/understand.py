@@ -35,7 +35,7 @@ def eval_group() -> None:
 @click.option("--data", type=_DIR, required=True, help="A folder in the UMSAB layout (<language>/<split>_text.txt).")
 @click.option("--split", type=click.Choice(["val", "test", "train"]), default="test", show_default=True)
 def eval_sentiment(data: Path, split: str) -> None:
-    """Macro-F1 (percent) per language on a UMSAB-layout split. / Macro-F1 par langue."""
+    """Macro-F1 (percent) per language on a UMSAB-layout split. / Macro-F1 (%) par langue."""
     from vigie.enrich.sentiment_model import LABELS
     from vigie.enrich.sentiment_train import macro_f1, read_split
 
@@ -68,7 +68,7 @@ def eval_sentiment(data: Path, split: str) -> None:
 @click.option("--data", type=_DIR, required=True, help="A folder in the UMSAB layout.")
 @click.option("--split", default="val", show_default=True)
 def eval_language(data: Path, split: str) -> None:
-    """Accuracy of language identification on UMSAB French and English texts ("und" counts as wrong)."""
+    """Language identification accuracy ("und" counts as wrong). / Exactitude de l'identification de langue."""
     from vigie.enrich.language import UND, detect
     from vigie.enrich.sentiment_train import read_lines
 
@@ -102,7 +102,7 @@ def _language_model() -> str:
 @eval_group.command("allocine")
 @click.option("--data", type=_DIR, required=True, help="The Allociné folder (train.tsv, test.tsv).")
 def eval_allocine(data: Path) -> None:
-    """Positive vs negative accuracy on Allociné test.tsv minus texts also in train.tsv (evaluation only)."""
+    """Positive vs negative accuracy on Allociné test.tsv minus train.tsv texts. / Exactitude sur Allociné."""
     def read(name: str) -> list[tuple[str, int]]:
         rows = []
         for line in (data / name).read_text(encoding="utf-8").splitlines():
@@ -183,7 +183,7 @@ def sentiment_group() -> None:
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx
 def sentiment_correct(ctx: Context, mention_id: int, label: str, user: str | None, as_json: bool) -> None:
-    """Set a mention's sentiment by hand; kept for the next training run."""
+    """Set a mention's sentiment by hand, kept for training. / Corriger la tonalité d'une mention."""
     from vigie.enrich.corrections import record_correction
 
     row = record_correction(ctx.store, ctx.workspace()["id"], mention_id, label, user)
@@ -196,7 +196,7 @@ def sentiment_correct(ctx: Context, mention_id: int, label: str, user: str | Non
 @sentiment_group.command("corrections")
 @pass_ctx
 def sentiment_corrections(ctx: Context) -> None:
-    """Export this workspace's corrections as JSON (text, language, label)."""
+    """Export this workspace's corrections as JSON. / Exporter les corrections de l'espace."""
     from vigie.enrich.corrections import export_corrections
 
     rows = export_corrections(ctx.store, ctx.workspace()["id"])
@@ -214,7 +214,7 @@ def bench_group() -> None:
 @click.option("--cpu", type=int, default=0, show_default=True, help="Core to pin to (-1: no pinning).")
 @click.option("--repeat", default=3, show_default=True, help="Passes; the median is reported.")
 def bench_analyzers(data: Path, cpu: int, repeat: int) -> None:
-    """Language + sentiment speed on one core (mentions/s), after the models are loaded."""
+    """Language + sentiment speed on one core (mentions/s). / Vitesse langue + tonalité sur un cœur."""
     import resource
     import statistics
 
