@@ -44,6 +44,8 @@ def test_listening_workflow_from_init_to_search(run, httpserver):
     assert _json(run("fetch", "--json"))[0]["new"] == 0  # re-running never duplicates
     watched = _json(run("mentions", "--watch", "marque", "--json"))
     assert [m["title"] for m in watched] == ["Panne chez Hydro-Québec à Limoilou"]
+    # The default pipeline ran on the new mentions: language identified, sentiment scored.
+    assert watched[0]["language"] == "fr" and watched[0]["sentiment"] in {"negative", "neutral", "positive"}
     assert [m["title"] for m in _json(run("search", "hydro quebec", "--json"))] == ["Panne chez Hydro-Québec à Limoilou"]
     assert _json(run("watch", "list", "--json"))[0]["matches"] == 1
     preview = _json(run("watch", "test", "budget", "--json"))

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from vigie.exceptions import FetchError, NotConfigured, VigieError
 from vigie.ingest import Ingestor, RunStats
 from vigie.net import HttpClient
-from vigie.plugins import source_classes
+from vigie.plugins import build_analyzers, source_classes
 from vigie.settings import Settings
 from vigie.sources.base import SourceContext
 from vigie.store import Store
@@ -35,6 +36,11 @@ class Vigie:
         self.settings = settings or Settings()
         self.store = store or Store.from_settings(self.settings)
         self.http = http or HttpClient.from_settings(self.settings)
+
+    @cached_property
+    def analyzers(self) -> list[Any]:
+        """Built once per process: models load in about a second and are shared by every fetch."""
+        return build_analyzers(self.settings)
 
     def workspace(self, slug: str | None = None) -> dict[str, Any]:
         return self.store.get_workspace(slug)
@@ -64,7 +70,7 @@ class Vigie:
             return FetchOutcome(source["name"], "disabled", stats, str(exc))
         run_id = self.store.start_run(source["id"])
         cursor = dict(source["cursor"] or {})
-        ingestor = Ingestor(self.store, workspace, source, self.settings)
+        ingestor = Ingestor(self.store, workspace, source, self.settings, analyzers=self.analyzers)
         try:
             stats = ingestor.run(connector.fetch(cursor), cursor, run_id=run_id, progress=progress)
         except (FetchError, VigieError, OSError, ValueError) as exc:

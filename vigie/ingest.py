@@ -46,9 +46,14 @@ class RunStats:
 
 @dataclass(slots=True)
 class _Prepared:
+    mention: Mention
     row: dict[str, Any]
-    doc_tokens: list[str]
-    watch_ids: list[int]
+    doc_tokens: list[str] = field(default_factory=list)
+    watch_ids: list[int] = field(default_factory=list)
+
+
+# Fields analyzers fill on a Mention and the row columns they go to.
+_ANALYZED = ("language", "language_model", "sentiment", "sentiment_score", "sentiment_model")
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False, default=str).encode
@@ -81,8 +86,6 @@ class Ingestor:
 
     # -- per item ---------------------------------------------------------------------
     def _prepare(self, m: Mention, now: datetime) -> _Prepared:
-        for analyzer in self.analyzers:
-            m = analyzer.process(m)
         if m.channel not in _CHANNELS:
             raise SkipMention("bad-channel", repr(m.channel))
         if not m.external_id:
@@ -110,10 +113,46 @@ class Ingestor:
             "engagement": _json_text(m.engagement or None), "reach": reach, "reach_kind": reach_kind,
             "raw": _json_text(m.raw), "story_id": None,
         }
-        body = f"{m.title}\n{text}" if m.title and text else (m.title or text)
-        doc = Doc.build(body, url=m.url, author=m.author_handle, author_name=m.author_name, language=language)
-        watch_ids = [w for w in self.index.match(doc) if self._passes_filters(w, row)]
-        return _Prepared(row, doc.tokens, watch_ids)
+        return _Prepared(m, row)
+
+    def _analyze(self, fresh: list[_Prepared], stats: RunStats, pending: Counter[str],
+                 rejections: list[dict[str, Any]], run_id: int | None) -> list[_Prepared]:
+        """Run the `pipeline` analyzers on the new mentions only (duplicates never cost a model run),
+        a batch at a time when the analyzer can; an analyzer may drop one with SkipMention."""
+        for analyzer in self.analyzers:
+            batch_method = getattr(analyzer, "process_batch", None)
+            if batch_method is not None:
+                for p, m in zip(fresh, batch_method([p.mention for p in fresh]), strict=True):
+                    p.mention = m
+                continue
+            kept = []
+            for p in fresh:
+                try:
+                    p.mention = analyzer.process(p.mention)
+                    kept.append(p)
+                except SkipMention as exc:
+                    rejections.append(self._rejection_row(Rejection(exc.reason, exc.detail, ""), run_id))
+                    stats.rejected += 1
+                    stats.reasons[exc.reason] += 1
+                    pending["rejected"] += 1
+            fresh = kept
+        for p in fresh:
+            m, row = p.mention, p.row
+            for name in _ANALYZED:
+                value = getattr(m, name, None)
+                if value is not None:
+                    row[name] = value.lower()[:8] if name == "language" else value
+        return fresh
+
+    def _match(self, p: _Prepared) -> None:
+        """Tokenise once; find the watches this mention matches (their language and channel filters too)."""
+        row = p.row
+        title, text = row["title"], row["text"]
+        body = f"{title}\n{text}" if title and text else (title or text)
+        doc = Doc.build(body, url=row["url"], author=row["author_handle"], author_name=row["author_name"],
+                        language=row["language"])
+        p.doc_tokens = doc.tokens
+        p.watch_ids = [w for w in self.index.match(doc) if self._passes_filters(w, row)]
 
     def _passes_filters(self, watch_id: int, row: dict[str, Any]) -> bool:
         languages, channels = self.watch_filters[watch_id]
@@ -189,6 +228,9 @@ class Ingestor:
         store = self.store
         with store.engine.begin() as conn:
             fresh = self._drop_duplicates(conn, batch, stats, pending)
+            fresh = self._analyze(fresh, stats, pending, rejections, run_id)
+            for p in fresh:
+                self._match(p)
             ids = store.insert_mentions(conn, self.source_id, [p.row for p in fresh])
             for p in fresh:
                 p.row["id"] = ids[p.row["external_id"]]

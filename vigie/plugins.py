@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 from functools import cache
+from typing import Any
 
 import pluggy
 
@@ -48,3 +49,23 @@ def source_classes() -> dict[str, type]:
         for cls in classes:
             found[cls.name] = cls
     return found
+
+
+def analyzer_classes() -> dict[str, type]:
+    """Analyzer name -> class, from every registered plugin."""
+    found: dict[str, type] = {}
+    for classes in get_plugin_manager().hook.register_analyzers():
+        for cls in classes:
+            found[cls.name] = cls
+    return found
+
+
+def build_analyzers(settings: Any) -> list[Any]:
+    """The analyzers named in the `pipeline` setting, in order; an unknown name is a configuration error."""
+    from vigie.exceptions import NotConfigured
+
+    classes = analyzer_classes()
+    unknown = [name for name in settings["pipeline"] if name not in classes]
+    if unknown:
+        raise NotConfigured(f"pipeline: unknown analyzer(s) {', '.join(unknown)}; known: {', '.join(sorted(classes))}")
+    return [classes[name](settings) for name in settings["pipeline"]]

@@ -34,7 +34,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("near_duplicate_threshold", 0.6, "Estimated Jaccard similarity above which two mentions join one story"),
     Setting("near_duplicate_days", 3, "Only mentions published within this many days are compared for near-duplicates"),
     Setting("ingest_batch_size", 500, "Mentions written per transaction during ingest"),
-    Setting("pipeline", [], "Analyzers to run on each new mention, in order (exact and near-duplicate grouping always run)"),
+    Setting("pipeline", ["language", "sentiment"], "Analyzers to run on each new mention, in order (exact and near-duplicate grouping always run)"),
     Setting("crisis_assessment_minutes", 30, "Minutes after detection by which an incident's first assessment is due"),
     Setting("crisis_statement_minutes", 60, "Minutes after detection by which an incident's first statement is due"),
     Setting("crisis_lookback_hours", 6, "Hours before detection whose watch mentions an incident links when it opens"),

@@ -161,7 +161,10 @@ def raw_insert_rate(store: Store, tmp: Path) -> float:
 
 
 def run_ingest_bench(home: Path, n: int, log: Callable[[str], None] = lambda m: print(m, file=sys.stderr),
-                     progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+                     progress: Callable[[int], None] | None = None,
+                     analyzers: bool = False) -> dict[str, Any]:
+    """The listening core by default (parse, normalise, match, dedup, store); with ``analyzers``
+    the `pipeline` setting's language and sentiment analyzers run too."""
     from vigie.app import Vigie
 
     work = home / "bench-ingest"
@@ -172,8 +175,10 @@ def run_ingest_bench(home: Path, n: int, log: Callable[[str], None] = lambda m: 
     data = work / "mentions.ndjson"
     log(f"generating {n} mentions in {data}")
     meta = generate(data, n)
-    settings = Settings(home=home, overrides={"database_url": f"sqlite:///{work / 'bench.db'}",
-                                              "ingest_batch_size": 1000})
+    overrides: dict[str, Any] = {"database_url": f"sqlite:///{work / 'bench.db'}", "ingest_batch_size": 1000}
+    if not analyzers:
+        overrides["pipeline"] = []
+    settings = Settings(home=home, overrides=overrides)
     store = Store(settings.database_url)
     app = Vigie(settings, store, HttpClient.from_settings(settings))
     ws = store.create_workspace("bench", "Benchmark", "fr")
@@ -195,7 +200,7 @@ def run_ingest_bench(home: Path, n: int, log: Callable[[str], None] = lambda m: 
     return {
         **meta, "new": stats.new, "matches": stats.matches, "duplicates": stats.duplicate,
         "near_duplicates_grouped": stats.grouped, "stories": stories, "rejected": stats.rejected,
-        "seconds": round(elapsed, 2), "mentions_per_s": round(rate, 1), "raw_insert_per_s": round(raw, 1),
+        "pipeline": list(settings["pipeline"]), "seconds": round(elapsed, 2), "mentions_per_s": round(rate, 1), "raw_insert_per_s": round(raw, 1),
         "ratio": round(rate / raw, 3), "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
 

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from vigie import __version__
-from vigie.cli import alerts, bench, core, crisis, crisis_prep, mentions, sources, understand, watches, web
+from vigie.cli import alerts, bench, core, crisis, crisis_prep, enrich, mentions, sources, understand, watches, web
 from vigie.exceptions import QuerySyntaxError, VigieError
 from vigie.plugins import get_plugin_manager
 
@@ -39,7 +39,7 @@ def cli(ctx: click.Context, workspace: str | None, verbose: bool) -> None:
     ctx.call_on_close(ctx.obj.close)
 
 
-for module in (core, watches, sources, mentions, bench, crisis, crisis_prep, alerts, understand, web):
+for module in (core, watches, sources, mentions, enrich, bench, crisis, crisis_prep, alerts, understand, web):
     module.register(cli)
 get_plugin_manager().hook.register_commands(cli=cli)
 

@@ -28,7 +28,9 @@ def bench() -> None:
 @bench.command("ingest")
 @click.option("--n", "n", default=100_000, show_default=True, help="Mentions to generate and import.")
 @click.option("--cpu", type=int, default=0, show_default=True, help="Core to pin to (-1: no pinning).")
-def bench_ingest(n: int, cpu: int) -> None:
+@click.option("--analyzers/--core", default=False, show_default=True,
+              help="Also run the `pipeline` analyzers (language, sentiment); default: the listening core only.")
+def bench_ingest(n: int, cpu: int, analyzers: bool) -> None:
     """Import N generated mentions with 50 watches; compare with the raw bulk-insert rate."""
     from vigie.bench.ingest import run_ingest_bench
 
@@ -37,7 +39,8 @@ def bench_ingest(n: int, cpu: int) -> None:
                   console=err, transient=True) as progress:
         task = progress.add_task("ingest", total=n)
         result = run_ingest_bench(vigie_home(), n, log=lambda m: err.print(m),
-                                  progress=lambda seen: progress.update(task, completed=seen))
+                                  progress=lambda seen: progress.update(task, completed=seen),
+                                  analyzers=analyzers)
     print_json(result)
 
 

@@ -1,0 +1,66 @@
+"""Re-run analyzers over stored mentions (`vigie enrich`), e.g. after a new sentiment model. See docs/enrichment.md"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, select, update
+
+from vigie.exceptions import NotConfigured
+from vigie.items import Mention
+from vigie.plugins import analyzer_classes
+from vigie.store import Store
+from vigie.store.schema import mentions as M
+
+COLUMNS = ("language", "language_model", "sentiment", "sentiment_score", "sentiment_model")
+
+
+def reenrich(store: Store, settings: Any, workspace_id: int, since: datetime | None = None,
+             stages: list[str] | None = None, batch_size: int = 1000,
+             progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+    """Run the named analyzers (default: the `pipeline` setting) over the workspace's mentions,
+    oldest first in keyset pages, writing back only the columns analyzers own."""
+    classes = analyzer_classes()
+    names = stages or list(settings["pipeline"])
+    unknown = [n for n in names if n not in classes]
+    if unknown:
+        raise NotConfigured(f"unknown analyzer(s) {', '.join(unknown)}; known: {', '.join(sorted(classes))}")
+    analyzers = [classes[n](settings) for n in names]
+    done, changed, last_id = 0, 0, 0
+    wanted = [M.c.id, M.c.connector, M.c.channel, M.c.external_id, M.c.title, M.c.text, M.c.url,
+              *(M.c[c] for c in COLUMNS)]
+    statement = update(M).where(M.c.id == bindparam("mid")).values({c: bindparam(c) for c in COLUMNS})
+    while True:
+        query = select(*wanted).where(M.c.workspace_id == workspace_id, M.c.id > last_id)
+        if since is not None:
+            query = query.where(M.c.published_at >= since)
+        with store.engine.connect() as conn:
+            rows = conn.execute(query.order_by(M.c.id).limit(batch_size)).mappings().all()
+        if not rows:
+            break
+        items = []
+        for row in rows:
+            mention = Mention(source=row["connector"], channel=row["channel"], external_id=row["external_id"],
+                              title=row["title"], text=row["text"] or "", url=row["url"])
+            for column in COLUMNS:
+                setattr(mention, column, row[column])
+            items.append(mention)
+        for analyzer in analyzers:
+            method = getattr(analyzer, "process_batch", None)
+            items = method(items) if method else [analyzer.process(m) for m in items]
+        updates = []
+        for row, mention in zip(rows, items, strict=True):
+            values = {c: getattr(mention, c) for c in COLUMNS}
+            if any(values[c] != row[c] for c in COLUMNS):
+                updates.append({"mid": row["id"], **values})
+        if updates:
+            with store.engine.begin() as conn:
+                conn.execute(statement, updates)
+        changed += len(updates)
+        done += len(rows)
+        last_id = rows[-1]["id"]
+        if progress:
+            progress(done)
+    return {"mentions": done, "changed": changed, "stages": names}
