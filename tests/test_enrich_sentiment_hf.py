@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from vigie.enrich.sentiment import SentimentAnalyzer
@@ -14,8 +16,13 @@ def test_label_map_reads_names_stars_and_label_numbers():
 @pytest.fixture
 def tiny_model(tmp_path):
     """A randomly initialised 1-layer BERT with its own word-piece vocabulary, saved on disk."""
-    transformers = pytest.importorskip("transformers", reason="transformers not installed (extra [transformers])")
-    pytest.importorskip("torch", reason="torch not installed (extra [transformers])")
+    try:
+        import torch  # noqa: F401
+        import transformers
+    except ImportError:
+        if os.environ.get("CI") == "true":  # .ci/run installs the extra: nothing may be skipped there
+            pytest.fail("the [transformers] extra is not installed")
+        pytest.skip("transformers not installed (extra [transformers])")
     words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "la", "ville", "est", "belle", "the", "city", "!"]
     (tmp_path / "vocab.txt").write_text("\n".join(words) + "\n", encoding="utf-8")
     tokenizer = transformers.BertTokenizer(vocab_file=str(tmp_path / "vocab.txt"))
