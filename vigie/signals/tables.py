@@ -21,10 +21,7 @@ from sqlalchemy import (
 )
 
 from vigie.store.schema import metadata
-
-
-def _ws() -> Column:
-    return Column("workspace_id", Integer, ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False)
+from vigie.store.schema import workspace_column as _ws
 
 
 def _when(name: str, nullable: bool = False) -> Column:

@@ -22,6 +22,11 @@ from sqlalchemy import (
 
 metadata = MetaData()
 
+
+def workspace_column() -> Column:
+    """The workspace_id column every organisation table carries (feature tables use it too)."""
+    return Column("workspace_id", Integer, ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False)
+
 # NOTE: every table that holds organisation data carries workspace_id, so one installation can
 # serve several organisations (an agency's clients) and drills can run in a sandbox workspace.
 
