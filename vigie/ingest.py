@@ -293,12 +293,15 @@ class Ingestor:
         first_of: dict[int, int] = {}  # mention id -> first mention of its new story
         grown: dict[int, list[int]] = {}  # existing story id -> mentions joining it
         bucket_rows: list[tuple[int, int, int, int]] = []
+        # Locals: this loop runs once per new mention.
+        window, threshold, workspace_id = self.window_days, self.threshold, self.workspace_id
+        bucket_get = by_bucket.get
         for index, (p, ks) in enumerate(zip(fresh, keys, strict=True)):
             if not ks:
                 continue
             mid, day = p.row["id"], days[index]
-            best, best_score = None, self.threshold
-            candidates = {c for k in ks for c, d in by_bucket.get(k, ()) if abs(d - day) <= self.window_days}
+            best, best_score = None, threshold
+            candidates = {c for k in ks for c, d in bucket_get(k, ()) if abs(d - day) <= window}
             for cand in candidates:
                 score = jaccard(sets[index], stored_sets[cand] if cand in stored_sets else sets[local[cand]])
                 if score >= best_score:
@@ -315,9 +318,14 @@ class Ingestor:
                     first_of[mid] = first
                 stats.grouped += 1
             local[mid] = index
+            entry = (mid, day)
             for k in ks:
-                by_bucket.setdefault(k, []).append((mid, day))
-                bucket_rows.append((self.workspace_id, k, day, mid))
+                found_at = bucket_get(k)
+                if found_at is None:
+                    by_bucket[k] = [entry]
+                else:
+                    found_at.append(entry)
+            bucket_rows += [(workspace_id, k, day, mid) for k in ks]
         self._write_stories(conn, new_stories, grown, stored, fresh, local)
         self.store.insert_buckets(conn, bucket_rows)
 

@@ -19,12 +19,30 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9/:@!$&'()*+,;=._~-]*\Z")
 
 
+# The common shape (http(s), lower-case ASCII host, no port or user, plain path, printable query):
+# canonicalised without urlsplit, with exactly the result of the general path below.
+_SIMPLE = re.compile(r"https?://(?:www\.)?([a-z0-9-]+(?:\.[a-z0-9-]+)*)([A-Za-z0-9/:@!$&'()*+,;=._~-]*)"
+                     r"(?:\?([!-\"$-~]*))?(?:#[!-~]*)?\Z")
+
+
 def canonical_url(url: str | None) -> str | None:
     """The form two links to the same page share: lower-case host without www., no default port,
     no fragment, no tracking parameters, remaining parameters sorted. Idempotent."""
     if not url:
         return None
     url = url.strip()
+    simple = _SIMPLE.match(url)
+    if simple is not None and (not simple[2] or simple[2][0] == "/"):
+        host, path, query = simple.groups()
+        if len(path) > 1 and path.endswith("/"):
+            path = path.rstrip("/") or "/"
+        if query and not _only_tracking(query):
+            pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not _is_tracking(k)]
+            pairs.sort()
+            query = urlencode(pairs)
+        else:
+            query = ""
+        return f"https://{host}{path or '/'}?{query}" if query else f"https://{host}{path or '/'}"
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -66,7 +84,10 @@ def _is_tracking(key: str) -> bool:
 def _only_tracking(query: str) -> bool:
     """True when every parameter is a tracking one: the common case of a shared link, decided
     without decoding the query string."""
-    return all(_is_tracking(part.split("=", 1)[0]) for part in query.split("&") if part)
+    for part in query.split("&"):  # a plain loop: a generator costs more than the test on one or two parts
+        if part and not _is_tracking(part.partition("=")[0]):
+            return False
+    return True
 
 
 def _is_public(address: str) -> bool:

@@ -130,6 +130,12 @@ def _tick_alerts(app: Vigie, workspace_id: int) -> None:
         engine_for(app.store, workspace_id, app.settings).tick()
     except Exception:  # one workspace's alerting hiccup must not stop collection for all
         logging.getLogger("vigie").exception("alert tick failed for workspace %s", workspace_id)
+    try:  # missed crisis deadlines, sent once each through the same alert outbox
+        from vigie.crisis.reminders import send_due_reminders
+
+        send_due_reminders(app.store, workspace_id, app.settings)
+    except Exception:
+        logging.getLogger("vigie").exception("crisis reminders failed for workspace %s", workspace_id)
 
 
 @click.command("run")

@@ -348,7 +348,7 @@ def record_first_statement(conn: Connection, incident_id: int, when: datetime, b
 
 
 def overdue(store: Any, workspace_id: int, now: datetime | None = None) -> list[dict[str, Any]]:
-    """Missed deadlines of open incidents: the reminders to show (and to send, once delivery is wired)."""
+    """Missed deadlines of open incidents: the reminders to show."""
     now = now or _now()
     query = select(D, INC.c.title).join(INC, INC.c.id == D.c.incident_id).where(
         and_(D.c.workspace_id == workspace_id, D.c.met_at.is_(None), D.c.due_at < now, INC.c.status.in_(OPEN))
@@ -359,11 +359,6 @@ def overdue(store: Any, workspace_id: int, now: datetime | None = None) -> list[
         row["due_at"] = as_utc(row["due_at"])
         row["late_s"] = round((now - row["due_at"]).total_seconds())
     return rows
-
-
-def mark_reminded(store: Any, deadline_ids: list[int], now: datetime | None = None) -> None:
-    with store.engine.begin() as conn:
-        conn.execute(update(D).where(D.c.id.in_(deadline_ids)).values(reminded_at=now or _now()))
 
 
 def timeline(store: Any, incident_id: int) -> list[dict[str, Any]]:

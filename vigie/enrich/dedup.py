@@ -23,7 +23,8 @@ def shingles(tokens: Sequence[str]) -> set[str]:
     """Overlapping word 3-grams of already-folded tokens."""
     if len(tokens) < SHINGLE:
         return {" ".join(tokens)} if tokens else set()
-    return {" ".join(tokens[i:i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)}
+    # zip over shifted slices builds the same 3-grams without a Python-level loop per shingle.
+    return set(map(" ".join, zip(tokens, tokens[1:], tokens[2:], strict=False)))
 
 
 def jaccard(a: set[str], b: set[str]) -> float:
@@ -44,7 +45,7 @@ def band_buckets(shingle_sets: Sequence[set[str]]) -> list[list[int] | None]:
             continue
         starts.append(len(hashes))
         owners.append(index)
-        hashes.extend(zlib.crc32(s.encode()) for s in sset)
+        hashes.extend(map(_crc, sset))
     if not owners:
         return out
     x = np.asarray(hashes, dtype=np.uint64)
@@ -57,6 +58,10 @@ def band_buckets(shingle_sets: Sequence[set[str]]) -> list[list[int] | None]:
         keys = mixed | (np.arange(BANDS, dtype=np.uint64) << np.uint64(56))[None, :]
     # Keys stay below 2^63 so they fit a signed BIGINT in both databases.
     keys &= np.uint64(0x7FFFFFFFFFFFFFFF)
-    for row, index in enumerate(owners):
-        out[index] = [int(k) for k in keys[row]]
+    for index, row in zip(owners, keys.tolist(), strict=True):
+        out[index] = row
     return out
+
+
+def _crc(shingle: str) -> int:
+    return zlib.crc32(shingle.encode())
