@@ -245,7 +245,9 @@ class Ingestor:
             stats.matches += len(pairs)
             pending["new"] += len(fresh)
             store.save_progress(conn, self.source_id, copy.deepcopy(cursor), dict(pending), run_id)
-        from vigie.signals.engine import observe  # early warning sees committed mentions; it never raises
+        from vigie.signals.engine import (
+            observe,  # early warning sees committed mentions; it never raises
+        )
         observe(store, self.workspace_id, [(p.row, p.watch_ids) for p in fresh])
         batch.clear()
         rejections.clear()

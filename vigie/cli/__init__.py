@@ -9,7 +9,19 @@ from typing import Any
 import click
 
 from vigie import __version__
-from vigie.cli import alerts, bench, core, crisis, crisis_prep, enrich, mentions, sources, understand, watches, web
+from vigie.cli import (
+    alerts,
+    bench,
+    core,
+    crisis,
+    crisis_prep,
+    enrich,
+    mentions,
+    sources,
+    understand,
+    watches,
+    web,
+)
 from vigie.exceptions import QuerySyntaxError, VigieError
 from vigie.plugins import get_plugin_manager
 

@@ -56,8 +56,9 @@ def bench_nab(data: Path, detector: str | None, threshold: str, out: Path | None
     from vigie.bench.nab import run_nab
 
     _pin(None if cpu < 0 else cpu)
-    kwargs = {"detector": detector} if detector else {}
-    result = run_nab(data, threshold=threshold, out=out, **kwargs)
+    from vigie.bench.nab import DEFAULT_DETECTOR
+
+    result = run_nab(data, detector=detector or DEFAULT_DETECTOR, threshold=threshold, out=out)
     print_json(result)
 
 

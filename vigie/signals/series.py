@@ -306,8 +306,10 @@ class SeriesBook:
         for metric in METRICS:
             value = counts.value(metric) if counts is not None else None
             base = series.baseline[metric]
-            _score(series.detectors[metric], value, t, accept, lambda score, m=metric, v=value, b=base: Reading(
-                key[0], key[1], m, as_datetime(bucket), score, v, b, counts or Counts(), False))
+            def reading(score: float, m: str = metric, v: float | None = value, b: float | None = base) -> Reading:
+                return Reading(key[0], key[1], m, as_datetime(bucket), score, v, b, counts or Counts(), False)
+
+            _score(series.detectors[metric], value, t, accept, reading)
             if value is not None:
                 series.baseline[metric] = value if base is None else base + BASELINE_ALPHA * (value - base)
 
