@@ -53,7 +53,9 @@ class _Prepared:
 
 
 # Fields analyzers fill on a Mention and the row columns they go to.
-_ANALYZED = ("language", "language_model", "sentiment", "sentiment_score", "sentiment_model")
+_ANALYZED = ("language", "language_model", "sentiment", "sentiment_score", "sentiment_model",
+             "entities", "keyphrases", "reach", "reach_kind")
+_JSON_ANALYZED = frozenset({"entities", "keyphrases"})  # encoded here like engagement and raw
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False, default=str).encode
@@ -111,7 +113,7 @@ class Ingestor:
             "language_model": (m.language_model or "")[:64] or None, "sentiment": m.sentiment,
             "sentiment_score": m.sentiment_score, "sentiment_model": (m.sentiment_model or "")[:64] or None,
             "engagement": _json_text(m.engagement or None), "reach": reach, "reach_kind": reach_kind,
-            "raw": _json_text(m.raw), "story_id": None,
+            "raw": _json_text(m.raw), "story_id": None, "entities": None, "keyphrases": None,
         }
         return _Prepared(m, row)
 
@@ -120,6 +122,9 @@ class Ingestor:
         """Run the `pipeline` analyzers on the new mentions only (duplicates never cost a model run),
         a batch at a time when the analyzer can; an analyzer may drop one with SkipMention."""
         for analyzer in self.analyzers:
+            use_workspace = getattr(analyzer, "use_workspace", None)
+            if use_workspace is not None:  # analyzers built per process, data per workspace (the glossary)
+                use_workspace(self.store, self.workspace_id)
             batch_method = getattr(analyzer, "process_batch", None)
             if batch_method is not None:
                 for p, m in zip(fresh, batch_method([p.mention for p in fresh]), strict=True):
@@ -141,7 +146,11 @@ class Ingestor:
             for name in _ANALYZED:
                 value = getattr(m, name, None)
                 if value is not None:
-                    row[name] = value.lower()[:8] if name == "language" else value
+                    if name == "language":
+                        value = value.lower()[:8]
+                    elif name in _JSON_ANALYZED:
+                        value = _json_text(value)
+                    row[name] = value
         return fresh
 
     def _match(self, p: _Prepared) -> None:

@@ -81,6 +81,9 @@ class Mention:
     id: int | None = None
     story_id: int | None = None
     matches: list[int] = field(default_factory=list)
+    # Filled by the glossary/entities and keyphrases analyzers (appended last: positional callers keep working).
+    entities: list | None = None  # [{"text", "kind", "source": glossary|rules|spacy, "term"?}]
+    keyphrases: list | None = None  # up to 5 phrases, best first
 
     @property
     def body(self) -> str:

@@ -29,6 +29,10 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "vigie.sources.manual",
     "vigie.enrich.language",
     "vigie.enrich.sentiment",
+    "vigie.enrich.glossary",
+    "vigie.enrich.entities",
+    "vigie.enrich.keyphrases",
+    "vigie.enrich.reach",
 )
 
 

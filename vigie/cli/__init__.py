@@ -16,6 +16,8 @@ from vigie.cli import (
     crisis,
     crisis_prep,
     enrich,
+    enrich_bench,
+    glossary,
     mentions,
     sources,
     understand,
@@ -51,7 +53,8 @@ def cli(ctx: click.Context, workspace: str | None, verbose: bool) -> None:
     ctx.call_on_close(ctx.obj.close)
 
 
-for module in (core, watches, sources, mentions, enrich, bench, crisis, crisis_prep, alerts, understand, web):
+for module in (core, watches, sources, mentions, enrich, bench, crisis, crisis_prep, alerts, understand, web,
+               glossary, enrich_bench):
     module.register(cli)
 get_plugin_manager().hook.register_commands(cli=cli)
 

@@ -14,7 +14,10 @@ from vigie.plugins import analyzer_classes
 from vigie.store import Store
 from vigie.store.schema import mentions as M
 
-COLUMNS = ("language", "language_model", "sentiment", "sentiment_score", "sentiment_model")
+COLUMNS = ("language", "language_model", "sentiment", "sentiment_score", "sentiment_model",
+           "entities", "keyphrases", "reach", "reach_kind")
+# Read to rebuild the mention (the reach estimate needs them) but never written back.
+INPUTS = ("author_handle", "author_name", "author_followers", "outlet", "outlet_audience", "engagement")
 
 
 def reenrich(store: Store, settings: Any, workspace_id: int, since: datetime | None = None,
@@ -28,9 +31,13 @@ def reenrich(store: Store, settings: Any, workspace_id: int, since: datetime | N
     if unknown:
         raise NotConfigured(f"unknown analyzer(s) {', '.join(unknown)}; known: {', '.join(sorted(classes))}")
     analyzers = [classes[n](settings) for n in names]
+    for analyzer in analyzers:
+        use_workspace = getattr(analyzer, "use_workspace", None)
+        if use_workspace is not None:
+            use_workspace(store, workspace_id)
     done, changed, last_id = 0, 0, 0
     wanted = [M.c.id, M.c.connector, M.c.channel, M.c.external_id, M.c.title, M.c.text, M.c.url,
-              *(M.c[c] for c in COLUMNS)]
+              *(M.c[c] for c in COLUMNS), *(M.c[c] for c in INPUTS)]
     statement = update(M).where(M.c.id == bindparam("mid")).values({c: bindparam(c) for c in COLUMNS})
     while True:
         query = select(*wanted).where(M.c.workspace_id == workspace_id, M.c.id > last_id)
@@ -44,8 +51,9 @@ def reenrich(store: Store, settings: Any, workspace_id: int, since: datetime | N
         for row in rows:
             mention = Mention(source=row["connector"], channel=row["channel"], external_id=row["external_id"],
                               title=row["title"], text=row["text"] or "", url=row["url"])
-            for column in COLUMNS:
+            for column in (*COLUMNS, *INPUTS):
                 setattr(mention, column, row[column])
+            mention.engagement = mention.engagement or {}
             items.append(mention)
         for analyzer in analyzers:
             method = getattr(analyzer, "process_batch", None)

@@ -1,9 +1,20 @@
-"""Tables of the understanding stage: users' sentiment corrections, kept for the next training run.
-See docs/sentiment.md"""
+"""Tables of the understanding stage: users' sentiment corrections, kept for the next training run, and
+each workspace's glossary. See docs/sentiment.md and docs/enrichment.md"""
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, Index, Integer, String, Table
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    UniqueConstraint,
+)
 
 from vigie.store.schema import metadata
 
@@ -19,4 +30,18 @@ sentiment_corrections = Table(
     Column("user", String(200), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Index("ix_sentiment_corrections_mention", "workspace_id", "mention_id"),
+)
+
+# The organisation's own names: spokespeople, products, sub-brands, competitors. See docs/enrichment.md
+GLOSSARY_KINDS = ("person", "product", "brand", "competitor", "place", "other")
+
+glossary_terms = Table(
+    "glossary_terms", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workspace_id", Integer, ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False),
+    Column("term", String(200), nullable=False),
+    Column("kind", String(16), nullable=False),  # one of GLOSSARY_KINDS
+    Column("aliases", JSON, nullable=True),  # other spellings: ["HQ", "Hydro"]
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("workspace_id", "term", name="uq_glossary_terms_workspace_term"),
 )

@@ -121,6 +121,8 @@ mentions = Table(
     Column("reach_kind", String(16), nullable=True),
     Column("raw", JSON, nullable=True),
     Column("story_id", Integer, nullable=True),
+    Column("entities", JSON, nullable=True),  # people, organisations, places, glossary terms
+    Column("keyphrases", JSON, nullable=True),
     UniqueConstraint("source_id", "external_id", name="uq_mentions_source_external"),
     Index("ix_mentions_workspace_published", "workspace_id", "published_at"),
     Index("ix_mentions_story", "story_id"),
