@@ -99,3 +99,13 @@ def test_messages_are_french_by_default(run, monkeypatch):
     monkeypatch.setenv("VIGIE_LANG", "fr")
     assert "créé" in run("init", "--name", "Ville").output
     assert "ajoutée" in run("watch", "add", "w", "eau").output
+
+
+def test_credentials_are_refused_in_clear_and_stored_as_env_references(run):
+    run("init", "--name", "Coop")
+    refused = run("source", "add", "masto", "mastodon", "--set", "instance=https://mastodon.example",
+                  "--set", "token=s3cr3t", ok=False)
+    assert refused.exit_code != 0 and "--secret" in refused.output
+    added = _json(run("source", "add", "masto", "mastodon", "--set", "instance=https://mastodon.example",
+                      "--secret", "token=MASTO_TOKEN", "--json"))
+    assert added["config"]["token"] == {"$env": "MASTO_TOKEN"}

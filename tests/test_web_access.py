@@ -148,3 +148,21 @@ def test_security_headers_forbid_inline_script(web):
     csp = response.headers["content-security-policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_admin_cannot_reset_or_disable_an_account_that_belongs_to_another_workspace(web):
+    other = web.store.create_workspace("autre", "Autre organisation", "fr")
+    viewer = web.users["viewer"]["id"]
+    web.accounts.set_membership(viewer, other["id"], "owner")  # owner elsewhere, viewer here
+    admin = web.client("admin")
+    for action in ("reset", "disable"):
+        answer = admin.post(f"/settings/users/{viewer}", data={"action": action, "csrf_token": csrf(admin)})
+        assert answer.status_code == 403
+    assert web.accounts.get_user(viewer)["active"] is True
+    assert web.accounts.authenticate("viewer@example.org", PASSWORD, None)["id"] == viewer  # unchanged
+
+
+def test_a_read_only_token_cannot_revoke_tokens(web):
+    raw, row = web.accounts.create_token(web.ws["id"], web.users["editor"]["id"], "lecture", ["read"])
+    answer = web.client().delete(f"/api/tokens/{row['id']}", headers={"Authorization": f"Bearer {raw}"})
+    assert answer.status_code == 403

@@ -59,6 +59,12 @@ def source_add(ctx: Context, name: str, connector: str, pairs: tuple[str, ...], 
     if connector not in classes:
         raise click.BadParameter(f"{connector!r}; known: {', '.join(sorted(classes))}", param_hint="CONNECTOR")
     config = parse_settings(pairs, secrets)
+    for option in getattr(classes[connector], "options", ()):
+        if option.secret and isinstance(config.get(option.name), str):
+            # Stored configs are readable by anyone with the database: credentials stay in the environment.
+            raise click.BadParameter(f"{option.name!r} is a credential: give it with --secret "
+                                     f"{option.name}=ENV_VAR so only the variable's name is stored",
+                                     param_hint="--set")
     allow = bool(ctx.app.settings["allow_private_networks"])
     for key in URL_OPTIONS:
         if isinstance(config.get(key), str):

@@ -191,6 +191,7 @@ def create_token(body: TokenIn, *, ctx: ApiCtx) -> NewToken:
 
 @router.delete("/tokens/{token_id}", status_code=204)
 def revoke_token(token_id: int, *, ctx: ApiCtx) -> None:
+    ctx.scope.require("write")
     visible = {t["id"] for t in ctx.web.accounts.list_tokens(
         ctx.scope.workspace_id, None if ctx.scope.allows("admin") else ctx.user["id"])}
     if token_id not in visible:

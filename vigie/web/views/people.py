@@ -81,6 +81,7 @@ def change_user(user_id: int, action: str = Form(...), role: str = Form(""),
         ctx.audit("member.role", "user", user_id, {"from": member["role"], "to": role})
     elif action in ("disable", "enable"):
         _guard_role(ctx, member["role"], None)
+        _guard_account(ctx, user_id)
         if user_id == ctx.user["id"]:
             raise Problem("error.not_yourself")
         accounts.update_user(user_id, active=action == "enable")
@@ -91,6 +92,7 @@ def change_user(user_id: int, action: str = Form(...), role: str = Form(""),
         ctx.audit("member.remove", "user", user_id, {"email": member["email"]})
     elif action == "reset":
         _guard_role(ctx, member["role"], None)
+        _guard_account(ctx, user_id)
         password = generate_password()
         accounts.set_password(user_id, password)
         ctx.audit("user.password_reset", "user", user_id)
@@ -99,6 +101,14 @@ def change_user(user_id: int, action: str = Form(...), role: str = Form(""),
     else:
         raise Problem("error.bad_action")
     return ctx.redirect("/settings/users", done="member_saved")
+
+
+def _guard_account(ctx: PageCtx, user_id: int) -> None:
+    """A password and the active flag belong to the account, not to this workspace's membership:
+    an admin here may not reset or disable someone who is also a member of another workspace."""
+    others = [w for w in ctx.web.accounts.workspaces_of(user_id) if w["id"] != ctx.scope.workspace_id]
+    if others:
+        raise Forbidden("error.account_elsewhere")
 
 
 @router.get("/settings/teams", response_class=HTMLResponse)
