@@ -60,7 +60,7 @@ class Vigie:
     def fetch(self, source: dict[str, Any], progress: Callable[[RunStats], None] | None = None) -> FetchOutcome:
         """Run one source: a missing credential disables it with the reason; any other failure is
         recorded on the source and the batches already committed stay committed."""
-        workspace = self.store.get_workspace(self._slug(source["workspace_id"]))
+        workspace = self.store.workspace_by_id(source["workspace_id"])
         stats = RunStats()
         try:
             connector = self.build_source(source, workspace)
@@ -104,12 +104,6 @@ class Vigie:
             callback = (lambda s, name=source["name"]: progress(name, s)) if progress else None
             outcomes.append(self.fetch(source, progress=callback))
         return outcomes
-
-    def _slug(self, workspace_id: int) -> str:
-        for ws in self.store.list_workspaces():
-            if ws["id"] == workspace_id:
-                return str(ws["slug"])
-        raise NotConfigured(f"no workspace {workspace_id}")
 
     def close(self) -> None:
         self.http.close()

@@ -115,6 +115,13 @@ class Store(MentionStore):
             raise BadRequest(f"no workspace {slug!r}" if slug else "no workspace yet: run `vigie init` or `vigie demo`")
         return dict(row)
 
+    def workspace_by_id(self, workspace_id: int) -> dict[str, Any]:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(schema.workspaces).where(schema.workspaces.c.id == workspace_id)).mappings().first()
+        if row is None:
+            raise BadRequest(f"no workspace {workspace_id}")
+        return dict(row)
+
     def list_workspaces(self) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(select(schema.workspaces).order_by("id")).mappings()]
