@@ -246,6 +246,11 @@ class Ingestor:
             pairs = [(p.row["id"], w) for p in fresh for w in p.watch_ids]
             store.insert_matches(conn, pairs)
             self._group_near_duplicates(conn, fresh, stats)
+            for analyzer in self.analyzers:
+                # Stages that need the stored ids (topic clustering) run in the batch's transaction.
+                after_insert = getattr(analyzer, "after_insert", None)
+                if after_insert is not None and fresh:
+                    after_insert(conn, store, self.workspace_id, [p.row for p in fresh])
             store.add_rejections(conn, rejections)
             for snapshot in snapshots:
                 store.add_snapshot(conn, self.workspace_id, self.source_id, snapshot)
