@@ -14,7 +14,7 @@ from typing import Any
 
 from vigie.enrich.dedup import band_buckets, jaccard, shingles
 from vigie.exceptions import SkipMention
-from vigie.items import Channel, Mention, Rejection, SearchSnapshot
+from vigie.items import Channel, Mention, RawJSON, Rejection, SearchSnapshot
 from vigie.query import Doc, WatchIndex
 from vigie.store import Store
 from vigie.text import tokens
@@ -63,7 +63,9 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False, default=str
 
 def _json_text(value: Any) -> str | None:
     """JSON columns are encoded once, here; values JSON cannot express become strings."""
-    return None if value is None else _ENCODE(value)
+    if value is None:
+        return None
+    return str(value) if type(value) is RawJSON else _ENCODE(value)
 
 
 class Ingestor:

@@ -44,6 +44,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class RawJSON(str):
+    """A payload already in JSON text, exactly as the source sent it (an NDJSON line): stored as is,
+    so the ingest hot path does not decode and re-encode what it only keeps."""
+
+    __slots__ = ()
+
+
 @dataclass(slots=True)
 class Mention:
     """One thing said about the organisation, whatever the channel.
@@ -69,7 +76,7 @@ class Mention:
     engagement: dict[str, int] = field(default_factory=dict)
     reach: int | None = None
     reach_kind: str | None = None  # "measured" (followers, audience) or "estimated"
-    raw: Any = None
+    raw: Any = None  # the item as received: a JSON-able value, or RawJSON text
     # Filled by the analyzers (vigie/enrich/); each judgement names the model and version behind it.
     language_model: str | None = None
     sentiment: str | None = None  # negative, neutral, positive; None with sentiment_model set = not applicable

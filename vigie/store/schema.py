@@ -120,12 +120,14 @@ mentions = Table(
     Column("reach", BigInteger, nullable=True),
     Column("reach_kind", String(16), nullable=True),
     Column("raw", JSON, nullable=True),
-    Column("story_id", Integer, nullable=True),
+    Column("story_id", Integer, nullable=True),  # near-duplicate group (vigie/enrich/dedup.py)
+    Column("topic_id", Integer, nullable=True),  # event-level cluster (vigie/enrich/topics.py)
     Column("entities", JSON, nullable=True),  # people, organisations, places, glossary terms
     Column("keyphrases", JSON, nullable=True),
     UniqueConstraint("source_id", "external_id", name="uq_mentions_source_external"),
     Index("ix_mentions_workspace_published", "workspace_id", "published_at"),
     Index("ix_mentions_story", "story_id"),
+    Index("ix_mentions_topic", "topic_id"),
     Index(
         "uq_mentions_workspace_canonical", "workspace_id", "canonical_url", unique=True,
         sqlite_where=text("canonical_url IS NOT NULL"),
