@@ -131,12 +131,18 @@ def generate(path: Path, n: int, seed: int = 7) -> dict[str, Any]:
     return {"n": n, "mean_words": round(words_total / max(n, 1), 1)}
 
 
-def raw_insert_rate(store: Store, tmp: Path) -> float:
+def raw_insert_rate(store: Store, tmp: Path, repeat: int = 3) -> float:
     """The same normalised rows, bulk-inserted with one executemany in one transaction into a new
-    store with the same schema, indexes, full-text index and PRAGMAs: the database's own limit."""
-    target = Store(f"sqlite:///{tmp / 'raw.db'}")
+    store with the same schema, indexes, full-text index and PRAGMAs: the database's own limit.
+    The best of ``repeat`` runs, so a slow moment of the disk cannot flatter the ratio."""
+    return max(_raw_insert_once(store, tmp, i) for i in range(repeat))
+
+
+def _raw_insert_once(store: Store, tmp: Path, attempt: int) -> float:
+    target_path = str(tmp / f"raw{attempt}.db")
+    target = Store(f"sqlite:///{target_path}")
     target.close()
-    source_path, target_path = store.sqlite_path(), str(tmp / "raw.db")
+    source_path = store.sqlite_path()
     assert source_path is not None
     src = sqlite3.connect(source_path)
     dst = sqlite3.connect(target_path, isolation_level=None)
@@ -175,7 +181,7 @@ def run_ingest_bench(home: Path, n: int, log: Callable[[str], None] = lambda m: 
     data = work / "mentions.ndjson"
     log(f"generating {n} mentions in {data}")
     meta = generate(data, n)
-    overrides: dict[str, Any] = {"database_url": f"sqlite:///{work / 'bench.db'}", "ingest_batch_size": 1000}
+    overrides: dict[str, Any] = {"database_url": f"sqlite:///{work / 'bench.db'}", }
     if not analyzers:
         overrides["pipeline"] = []
     settings = Settings(home=home, overrides=overrides)

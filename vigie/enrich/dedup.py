@@ -15,56 +15,92 @@ _rng = np.random.default_rng(20261128)  # fixed: signatures are stored, so they 
 _A = (_rng.integers(1, 2**63, size=BANDS * ROWS, dtype=np.uint64) | np.uint64(1))
 _B = _rng.integers(0, 2**63, size=BANDS * ROWS, dtype=np.uint64)
 _BAND_MIX = _rng.integers(1, 2**63, size=ROWS, dtype=np.uint64) | np.uint64(1)
+# A shingle's hash is a polynomial in its three word hashes (odd 64-bit multipliers, wrapping):
+# computed for a whole batch in three numpy operations instead of joining and hashing strings.
+_P1, _P2 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F)
 MIN_TOKENS = 6  # shorter texts are left to exact dedup: a few shared words prove nothing
+_CACHE_MAX = 1_000_000  # distinct words remembered; a year of mentions stays under it, a flood is cut
 
 
-def shingles(tokens: Sequence[str]) -> set[str]:
-    """Overlapping word 3-grams of already-folded tokens."""
-    if len(tokens) < SHINGLE:
-        return {" ".join(tokens)} if tokens else set()
-    # zip over shifted slices builds the same 3-grams without a Python-level loop per shingle.
-    return set(map(" ".join, zip(tokens, tokens[1:], tokens[2:], strict=False)))
+class _WordHashes(dict[str, int]):
+    """word -> CRC-32, computed once per word (stable across processes, unlike hash())."""
+
+    def __missing__(self, word: str) -> int:
+        if len(self) >= _CACHE_MAX:
+            self.clear()
+        value = self[word] = zlib.crc32(word.encode())
+        return value
 
 
-def jaccard(a: set[str], b: set[str]) -> float:
+_WORDS = _WordHashes()
+
+
+class Shingles:
+    """The 3-word shingle hashes of a batch of token lists, concatenated, for the lists long enough
+    to compare (``owners``); ``of(i)`` is one owner's shingle set for exact Jaccard checks."""
+
+    def __init__(self, token_lists: Sequence[Sequence[str]]) -> None:
+        lookup = _WORDS.__getitem__
+        words: list[int] = []
+        lengths: list[int] = []
+        self.owners: list[int] = []
+        for index, toks in enumerate(token_lists):
+            if len(toks) >= MIN_TOKENS:
+                self.owners.append(index)
+                lengths.append(len(toks))
+                words.extend(map(lookup, toks))
+        self._row_of = {owner: row for row, owner in enumerate(self.owners)}
+        if not words:
+            self.hashes = np.zeros(0, dtype=np.uint64)
+            self.starts = np.zeros(0, dtype=np.int64)
+            return
+        w = np.asarray(words, dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            grams = w[:-2] * _P1
+            grams += w[1:-1]
+            grams *= _P2
+            grams += w[2:]
+        ends = np.cumsum(lengths)
+        keep = np.ones(len(grams), dtype=bool)
+        # The last two windows of each list run into the next list's words.
+        crossing = np.concatenate([ends - 2, ends - 1])
+        keep[crossing[crossing < len(grams)]] = False
+        self.hashes = grams[keep]
+        per_list = np.asarray(lengths, dtype=np.int64) - (SHINGLE - 1)
+        self.starts = np.concatenate([[0], np.cumsum(per_list)[:-1]]).astype(np.int64)
+        self._ends = self.starts + per_list
+
+    def of(self, index: int) -> set[int]:
+        row = self._row_of[index]
+        return set(self.hashes[self.starts[row]:self._ends[row]].tolist())
+
+    def band_keys(self) -> np.ndarray:
+        """LSH bucket keys, one row of BANDS per owner, band number in the top bits, below 2^63 so
+        they fit a signed BIGINT in both databases."""
+        if not self.owners:
+            return np.zeros((0, BANDS), dtype=np.int64)
+        with np.errstate(over="ignore"):
+            # Multiply-shift hashing: the high 32 bits of a*x+b (mod 2^64) form a universal family.
+            # In place: one (shingles x 24) array instead of four temporaries; >> 32 leaves 32 bits.
+            hashed = self.hashes[:, None] * _A[None, :]
+            hashed += _B[None, :]
+            hashed >>= np.uint64(32)
+            signatures = np.minimum.reduceat(hashed, self.starts, axis=0)
+            bands = signatures.reshape(len(self.owners), BANDS, ROWS)
+            mixed = np.bitwise_xor.reduce(bands * _BAND_MIX[None, None, :], axis=2) >> np.uint64(8)
+            keys = mixed | (np.arange(BANDS, dtype=np.uint64) << np.uint64(56))[None, :]
+        keys &= np.uint64(0x7FFFFFFFFFFFFFFF)
+        return keys.astype(np.int64)
+
+
+def shingle_set(tokens: Sequence[str]) -> set[int]:
+    """One token list's shingle hashes (empty when too short to compare)."""
+    batch = Shingles([tokens])
+    return batch.of(0) if batch.owners else set()
+
+
+def jaccard(a: set[int], b: set[int]) -> float:
     if not a or not b:
         return 0.0
     shared = len(a & b)  # the union's size follows from it: no second set is built
     return shared / (len(a) + len(b) - shared)
-
-
-def band_buckets(shingle_sets: Sequence[set[str]]) -> list[list[int] | None]:
-    """LSH bucket keys (one per band, band number in the top bits) for each shingle set;
-    None for texts too short to compare. One numpy pass for the whole batch."""
-    out: list[list[int] | None] = [None] * len(shingle_sets)
-    hashes: list[int] = []
-    owners: list[int] = []
-    starts: list[int] = []
-    for index, sset in enumerate(shingle_sets):
-        if len(sset) < MIN_TOKENS - SHINGLE + 1:
-            continue
-        starts.append(len(hashes))
-        owners.append(index)
-        hashes.extend(map(_crc, sset))
-    if not owners:
-        return out
-    x = np.asarray(hashes, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        # Multiply-shift hashing: the high 32 bits of a*x+b (mod 2^64) form a universal family.
-        # In place: one (shingles x 24) array instead of four temporaries; >> 32 already leaves 32 bits.
-        hashed = x[:, None] * _A[None, :]
-        hashed += _B[None, :]
-        hashed >>= np.uint64(32)
-        signatures = np.minimum.reduceat(hashed, np.asarray(starts), axis=0)
-        bands = signatures.reshape(len(owners), BANDS, ROWS)
-        mixed = np.bitwise_xor.reduce(bands * _BAND_MIX[None, None, :], axis=2) >> np.uint64(8)
-        keys = mixed | (np.arange(BANDS, dtype=np.uint64) << np.uint64(56))[None, :]
-    # Keys stay below 2^63 so they fit a signed BIGINT in both databases.
-    keys &= np.uint64(0x7FFFFFFFFFFFFFFF)
-    for index, row in zip(owners, keys.tolist(), strict=True):
-        out[index] = row
-    return out
-
-
-def _crc(shingle: str) -> int:
-    return zlib.crc32(shingle.encode())

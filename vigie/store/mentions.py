@@ -64,14 +64,14 @@ class MentionStore:
 
     def _bulk(self, conn: Connection, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
         """executemany straight to the driver: the ingest hot path skips SQLAlchemy's per-row
-        parameter processing, so values must already be in the driver's form (see _db_value)."""
+        parameter processing, so values must already be in the driver's form (see db_value)."""
         if not rows:
             return
         mark = "?" if self.dialect == "sqlite" else "%s"
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
         conn.exec_driver_sql(sql, rows)
 
-    def _db_value(self, value: Any) -> Any:
+    def db_value(self, value: Any) -> Any:
         if isinstance(value, datetime):
             if self.dialect == "sqlite":  # the text form SQLAlchemy's SQLite DateTime reads back
                 if value.tzinfo is not UTC:
@@ -91,7 +91,7 @@ class MentionStore:
         columns = list(rows[0])
         # Convert only the columns that need it (dates, JSON); the rest go to the driver as they are.
         special = [i for i, c in enumerate(columns) if c in _CONVERTED]
-        convert = self._db_value
+        convert = self.db_value
         values = []
         for row in rows:
             out = [row[c] for c in columns]
@@ -100,6 +100,12 @@ class MentionStore:
                     out[i] = convert(out[i])
             values.append(tuple(out))
         self._bulk(conn, "mentions", columns, values)
+        if self.dialect == "sqlite" and "id" not in columns:
+            # One executemany under SQLite's single write lock: rowids are max+1 each time (no
+            # AUTOINCREMENT, nobody else can insert), so the last one gives them all.
+            last = conn.exec_driver_sql("SELECT last_insert_rowid()").scalar_one()
+            first = int(last) - len(rows) + 1
+            return {r["external_id"]: first + i for i, r in enumerate(rows)}
         return dict(self._select_in(
             conn, "SELECT external_id, id FROM mentions WHERE source_id = {m} AND external_id IN ({marks})",
             (source_id,), [r["external_id"] for r in rows]))
@@ -143,7 +149,7 @@ class MentionStore:
     def insert_stories(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
         if rows:
             columns = list(rows[0])
-            self._bulk(conn, "stories", columns, [tuple(self._db_value(r[c]) for c in columns) for r in rows])
+            self._bulk(conn, "stories", columns, [tuple(self.db_value(r[c]) for c in columns) for r in rows])
 
     def set_story_ids(self, conn: Connection, links: list[tuple[int, int]]) -> None:
         """(story_id, mention_id) pairs."""

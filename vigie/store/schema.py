@@ -126,8 +126,11 @@ mentions = Table(
     Column("keyphrases", JSON, nullable=True),
     UniqueConstraint("source_id", "external_id", name="uq_mentions_source_external"),
     Index("ix_mentions_workspace_published", "workspace_id", "published_at"),
-    Index("ix_mentions_story", "story_id"),
-    Index("ix_mentions_topic", "topic_id"),
+    # Partial: most mentions never join a story, and an insert then costs no index entry.
+    Index("ix_mentions_story", "story_id", sqlite_where=text("story_id IS NOT NULL"),
+          postgresql_where=text("story_id IS NOT NULL")),
+    Index("ix_mentions_topic", "topic_id", sqlite_where=text("topic_id IS NOT NULL"),
+          postgresql_where=text("topic_id IS NOT NULL")),
     Index(
         "uq_mentions_workspace_canonical", "workspace_id", "canonical_url", unique=True,
         sqlite_where=text("canonical_url IS NOT NULL"),
