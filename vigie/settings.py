@@ -34,7 +34,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("near_duplicate_threshold", 0.6, "Estimated Jaccard similarity above which two mentions join one story"),
     Setting("near_duplicate_days", 3, "Only mentions published within this many days are compared for near-duplicates"),
     Setting("ingest_batch_size", 5000, "Most mentions written per transaction during ingest"),
-    Setting("ingest_batch_seconds", 0.5, "A batch waiting this long for a slow source is written without waiting to be full (keeps alerts fast)"),
+    Setting("ingest_batch_seconds", 0.25, "A batch waiting this long for a slow source is written without waiting to be full (keeps alerts fast)"),
     Setting("pipeline", ["language", "sentiment", "glossary", "entities", "keyphrases", "reach"], "Analyzers to run on each new mention, in order (exact and near-duplicate grouping always run)"),
     Setting("reach_engagement_multiple", 30, "People reached per interaction when reach is estimated from engagement (no followers or audience known)"),
     Setting("entities_spacy_model", "", "Optional spaCy model name (e.g. fr_core_news_sm) for named entities instead of the rules; needs spaCy installed"),
