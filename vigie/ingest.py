@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from vigie.enrich.dedup import Shingles, jaccard, shingle_set
+from vigie.enrich.dedup import PERIOD_DAYS, Shingles, jaccard, shingle_set
 from vigie.exceptions import SkipMention
 from vigie.items import Channel, Mention, RawJSON, Rejection, SearchSnapshot
 from vigie.query import Doc, WatchIndex
@@ -334,7 +334,7 @@ class Ingestor:
         ids = np.fromiter((r["id"] for r in rows), dtype=np.int64, count=len(rows))
         days = np.fromiter((self._day(r) for r in rows), dtype=np.int64, count=len(rows))
         distinct, counts = np.unique(keys, return_counts=True)
-        found = self.store.lsh_candidates(conn, self.workspace_id, distinct.tolist(),
+        found = self.store.lsh_candidates(conn, self.workspace_id, self._wanted(keys, days),
                                           int(days.min()) - self.window_days, int(days.max()) + self.window_days)
         # Only a mention with a key already stored, or shared with another mention of the batch, can
         # have a near-duplicate: that is a few percent of them, the only ones the Python loop visits.
@@ -344,15 +344,28 @@ class Ingestor:
         hot_rows = np.flatnonzero(np.isin(keys, hot).any(axis=1)).tolist() if len(hot) else []
         if hot_rows:
             self._link_candidates(conn, fresh, batch, keys, days, found, hot_rows, stats)
-        # The index rows: (workspace, bucket, day, mention) for every comparable mention, sorted so
-        # the b-tree inserts walk the index in order.
-        table = np.empty((keys.size, 4), dtype=np.int64)
+        # The index rows: (workspace, period, bucket, day, mention) for every comparable mention,
+        # sorted so the b-tree inserts walk the index in order.
+        table = np.empty((keys.size, 5), dtype=np.int64)
         table[:, 0] = self.workspace_id
-        table[:, 1] = keys.ravel()
-        table[:, 2] = np.repeat(days, keys.shape[1])
-        table[:, 3] = np.repeat(ids, keys.shape[1])
-        table = table[np.argsort(table[:, 1], kind="stable")]
-        self.store.insert_buckets(conn, list(zip(*(table[:, i].tolist() for i in range(4)), strict=True)))
+        table[:, 1] = np.repeat(days // PERIOD_DAYS, keys.shape[1])
+        table[:, 2] = keys.ravel()
+        table[:, 3] = np.repeat(days, keys.shape[1])
+        table[:, 4] = np.repeat(ids, keys.shape[1])
+        table = table[np.lexsort((table[:, 2], table[:, 1]))]
+        self.store.insert_buckets(conn, list(zip(*(table[:, i].tolist() for i in range(5)), strict=True)))
+
+    def _wanted(self, keys: np.ndarray, days: np.ndarray) -> dict[int, list[int]]:
+        """Period -> the distinct bucket keys to look up there: each mention's window of
+        +- near_duplicate_days covers one or two periods."""
+        first = (days - self.window_days) // PERIOD_DAYS
+        last = (days + self.window_days) // PERIOD_DAYS
+        wanted: dict[int, list[int]] = {}
+        for period in range(int(first.min()), int(last.max()) + 1):
+            rows = (first <= period) & (last >= period)
+            if rows.any():
+                wanted[period] = np.unique(keys[rows]).tolist()
+        return wanted
 
     def _link_candidates(self, conn: Any, fresh: list[_Prepared], batch: Shingles, keys: np.ndarray,
                          days: np.ndarray, found: list[tuple[int, int, int]], hot_rows: list[int],

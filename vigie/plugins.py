@@ -32,6 +32,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "vigie.enrich.glossary",
     "vigie.enrich.entities",
     "vigie.enrich.keyphrases",
+    "vigie.enrich.topics",
     "vigie.enrich.reach",
 )
 

@@ -20,6 +20,7 @@ from vigie.cli import (
     glossary,
     mentions,
     sources,
+    topics,
     understand,
     watches,
     web,
@@ -54,7 +55,7 @@ def cli(ctx: click.Context, workspace: str | None, verbose: bool) -> None:
 
 
 for module in (core, watches, sources, mentions, enrich, bench, crisis, crisis_prep, alerts, understand, web,
-               glossary, enrich_bench):
+               glossary, enrich_bench, topics):
     module.register(cli)
 get_plugin_manager().hook.register_commands(cli=cli)
 

@@ -49,11 +49,12 @@ def _show(rows: list[dict[str, Any]], as_json: bool, title: str | None = None) -
 @click.option("--since", help="ISO date, or 24h / 7d.")
 @click.option("--channel", help="Channel kind.")
 @click.option("--q", help="Full-text search.")
+@click.option("--topic", "topic_id", type=int, help="Only mentions of this event topic (id from `vigie topics`).")
 @click.option("--limit", default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx
 def mentions_cmd(ctx: Context, watch_name: str | None, since: str | None, channel: str | None, q: str | None,
-                 limit: int, as_json: bool) -> None:
+                 topic_id: int | None, limit: int, as_json: bool) -> None:
     """List mentions, newest first. / Lister les mentions, les plus récentes d'abord."""
     ws = ctx.workspace()
     watch_id = None
@@ -68,7 +69,7 @@ def mentions_cmd(ctx: Context, watch_name: str | None, since: str | None, channe
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--channel") from None
     rows = ctx.store.list_mentions(ws["id"], watch_id=watch_id, since=_since(since), channel=channel, q=q,
-                                   limit=limit)
+                                   topic_id=topic_id, limit=limit)
     _show(rows, as_json)
 
 

@@ -18,6 +18,9 @@ _BAND_MIX = _rng.integers(1, 2**63, size=ROWS, dtype=np.uint64) | np.uint64(1)
 # A shingle's hash is a polynomial in its three word hashes (odd 64-bit multipliers, wrapping):
 # computed for a whole batch in three numpy operations instead of joining and hashing strings.
 _P1, _P2 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F)
+# The index is partitioned by publication period so that inserts stay local (see lsh_buckets); a
+# lookup window of 2 x near_duplicate_days + 1 days shorter than this touches at most two periods.
+PERIOD_DAYS = 8
 MIN_TOKENS = 6  # shorter texts are left to exact dedup: a few shared words prove nothing
 _CACHE_MAX = 1_000_000  # distinct words remembered; a year of mentions stays under it, a flood is cut
 

@@ -1,4 +1,5 @@
-"""Re-run analyzers over stored mentions (`vigie enrich`), e.g. after a new sentiment model. See docs/enrichment.md"""
+"""Re-run analyzers over stored mentions (`vigie enrich`), e.g. after a new sentiment model; stages that work
+on stored rows (topics) re-assign through their `after_insert`. See docs/enrichment.md and docs/topics.md"""
 
 from __future__ import annotations
 
@@ -31,13 +32,23 @@ def reenrich(store: Store, settings: Any, workspace_id: int, since: datetime | N
     if unknown:
         raise NotConfigured(f"unknown analyzer(s) {', '.join(unknown)}; known: {', '.join(sorted(classes))}")
     analyzers = [classes[n](settings) for n in names]
+    # Stages that assign stored rows to groups (topics) first clear the range, so a re-run re-assigns
+    # from scratch, oldest first, through the same code as ingest, and never duplicates a group.
+    stored_stages = [a for a in analyzers if getattr(a, "after_insert", None) is not None]
+    if stored_stages:
+        with store.engine.begin() as conn:
+            for analyzer in stored_stages:
+                prepare = getattr(analyzer, "prepare_rerun", None)
+                if prepare is not None:
+                    prepare(conn, store, workspace_id, since)
     for analyzer in analyzers:
         use_workspace = getattr(analyzer, "use_workspace", None)
         if use_workspace is not None:
             use_workspace(store, workspace_id)
     done, changed, last_id = 0, 0, 0
     wanted = [M.c.id, M.c.connector, M.c.channel, M.c.external_id, M.c.title, M.c.text, M.c.url,
-              *(M.c[c] for c in COLUMNS), *(M.c[c] for c in INPUTS)]
+              *(M.c[c] for c in COLUMNS), *(M.c[c] for c in INPUTS),
+              M.c.published_at, M.c.collected_at, M.c.story_id]
     statement = update(M).where(M.c.id == bindparam("mid")).values({c: bindparam(c) for c in COLUMNS})
     while True:
         query = select(*wanted).where(M.c.workspace_id == workspace_id, M.c.id > last_id)
@@ -63,10 +74,17 @@ def reenrich(store: Store, settings: Any, workspace_id: int, since: datetime | N
             values = {c: getattr(mention, c) for c in COLUMNS}
             if any(values[c] != row[c] for c in COLUMNS):
                 updates.append({"mid": row["id"], **values})
-        if updates:
+        moved: set[int] = set()
+        if updates or stored_stages:
             with store.engine.begin() as conn:
-                conn.execute(statement, updates)
-        changed += len(updates)
+                if updates:
+                    conn.execute(statement, updates)
+                stored = [{**row, **{c: getattr(m, c) for c in COLUMNS}} for row, m in zip(rows, items, strict=True)]
+                for analyzer in stored_stages:
+                    analyzer.after_insert(conn, store, workspace_id, stored)
+                    before = getattr(analyzer, "reuse", {})
+                    moved |= {r["id"] for r in rows if getattr(analyzer, "assigned", {}).get(r["id"]) != before.get(r["id"])}
+        changed += len({u["mid"] for u in updates} | moved)
         done += len(rows)
         last_id = rows[-1]["id"]
         if progress:

@@ -114,17 +114,20 @@ class MentionStore:
         """(mention_id, watch_id) pairs."""
         self._bulk(conn, "mention_matches", ("mention_id", "watch_id"), pairs)
 
-    def lsh_candidates(self, conn: Connection, workspace_id: int, buckets: Sequence[int],
+    def lsh_candidates(self, conn: Connection, workspace_id: int, wanted: dict[int, Sequence[int]],
                        day_lo: int, day_hi: int) -> list[tuple[int, int, int]]:
-        """(bucket, mention_id, day) rows already indexed for these buckets within the day window."""
-        return self._select_in(
-            conn, "SELECT bucket, mention_id, day FROM lsh_buckets WHERE workspace_id = {m} "
-                  "AND bucket IN ({marks}) AND day BETWEEN {m} AND {m}",
-            (workspace_id,), list(set(buckets)), (day_lo, day_hi))
+        """(bucket, mention_id, day) rows already indexed for these period -> buckets, within the days."""
+        out: list[tuple[int, int, int]] = []
+        for period, buckets in sorted(wanted.items()):
+            out += self._select_in(
+                conn, "SELECT bucket, mention_id, day FROM lsh_buckets WHERE workspace_id = {m} AND period = {m} "
+                      "AND bucket IN ({marks}) AND day BETWEEN {m} AND {m}",
+                (workspace_id, period), buckets, (day_lo, day_hi))
+        return out
 
-    def insert_buckets(self, conn: Connection, rows: list[tuple[int, int, int, int]]) -> None:
-        """(workspace_id, bucket, day, mention_id) rows."""
-        self._bulk(conn, "lsh_buckets", ("workspace_id", "bucket", "day", "mention_id"), rows)
+    def insert_buckets(self, conn: Connection, rows: list[tuple[int, int, int, int, int]]) -> None:
+        """(workspace_id, period, bucket, day, mention_id) rows."""
+        self._bulk(conn, "lsh_buckets", ("workspace_id", "period", "bucket", "day", "mention_id"), rows)
 
     def texts_for(self, conn: Connection, ids: Iterable[int]) -> dict[int, tuple[str, int | None]]:
         """id -> (title + text, story_id) for near-duplicate verification."""
@@ -224,7 +227,8 @@ class MentionStore:
     # -- read side -----------------------------------------------------------------------
     def list_mentions(self, workspace_id: int, *, watch_id: int | None = None, since: datetime | None = None,
                       channel: str | None = None, q: str | None = None, source_id: int | None = None,
-                      story_id: int | None = None, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+                      story_id: int | None = None, topic_id: int | None = None, limit: int = 50,
+                      offset: int = 0) -> list[dict[str, Any]]:
         """Newest first. ``q`` is full-text search (accent- and case-insensitive)."""
         query = select(M).where(M.c.workspace_id == workspace_id)
         if watch_id is not None:
@@ -238,6 +242,8 @@ class MentionStore:
             query = query.where(M.c.source_id == source_id)
         if story_id is not None:
             query = query.where(M.c.story_id == story_id)
+        if topic_id is not None:
+            query = query.where(M.c.topic_id == topic_id)
         if q:
             query = self._full_text(query, q)
         query = query.order_by(M.c.published_at.desc().nulls_last(), M.c.id.desc()).limit(limit).offset(offset)

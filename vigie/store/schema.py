@@ -151,8 +151,11 @@ mention_matches = Table(
 lsh_buckets = Table(
     "lsh_buckets", metadata,
     # The primary key is the lookup order; WITHOUT ROWID makes it the table itself in SQLite,
-    # so each of a mention's 8 rows costs one b-tree insert instead of two.
+    # so each of a mention's 8 rows costs one b-tree insert instead of two. The period (8 days of
+    # publication, vigie/enrich/dedup.py) leads so a batch's inserts land in the few pages of its
+    # own period instead of dirtying pages all over an index that grows with every mention.
     Column("workspace_id", Integer, primary_key=True, autoincrement=False),
+    Column("period", Integer, primary_key=True, autoincrement=False),  # day // PERIOD_DAYS
     Column("bucket", BigInteger, primary_key=True, autoincrement=False),
     Column("day", Integer, primary_key=True, autoincrement=False),  # days since 1970-01-01
     Column("mention_id", BigInteger, primary_key=True, autoincrement=False),

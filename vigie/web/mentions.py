@@ -54,6 +54,7 @@ class MentionFilter:
     assignee: int | None = None
     source_id: int | None = None
     story_id: int | None = None
+    topic_id: int | None = None  # an event topic (vigie/enrich/topics.py)
     cursor: str | None = None  # "<published, µs since 1970 UTC, or ->.<id>" of the previous page's last row
 
     def as_params(self) -> dict[str, Any]:
@@ -119,6 +120,8 @@ def _conditions(store: Any, scope: Scope, f: MentionFilter) -> list[Any]:
         cond.append(M.c.source_id == f.source_id)
     if f.story_id is not None:
         cond.append(M.c.story_id == f.story_id)
+    if f.topic_id is not None:
+        cond.append(M.c.topic_id == f.topic_id)
     if f.tag:
         mt, tg = T.mention_tags, T.tags
         # Tagged and assigned mentions are few: start from them (IN) rather than probing each row.

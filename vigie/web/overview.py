@@ -63,6 +63,7 @@ def overview(store: Any, scope: Scope, workspace: dict[str, Any], days: int = 30
         "channels": sorted(channels.items(), key=lambda kv: -kv[1]),
         "voice": [(w, voice[w["id"]], fold(per_watch_day[w["id"]])) for w in voice_watches],
         "stories": top_stories(store, scope, datetime.now(UTC) - timedelta(days=days)),
+        "topics": top_topics(store, scope, datetime.now(UTC) - timedelta(days=days)),
         "reputation": None if scope.restricted else reputation(store, scope.workspace_id),
         "watches": watches,
     }
@@ -82,6 +83,25 @@ def top_stories(store: Any, scope: Scope, since: datetime, limit: int = 5) -> li
             for row in rows:
                 row["label"] = conn.execute(select(m.c.title).where(
                     m.c.story_id == row["id"], scope.mention_clause(m.c.id)).limit(1)).scalar() or ""
+    return rows
+
+
+def top_topics(store: Any, scope: Scope, since: datetime, limit: int = 8) -> list[dict[str, Any]]:
+    """The biggest event topics seen in the period. An agency sees only topics holding a mention it may
+    read, counted from those, and labelled with one of their titles: a topic's own label is made of
+    words from every member, some of which it may not see."""
+    from vigie.enrich.topics_store import list_topics
+
+    if not scope.restricted:
+        return list_topics(store, scope.workspace_id, since, limit=limit, min_size=2)
+    m = schema.mentions
+    rows = list_topics(store, scope.workspace_id, since, limit=limit, min_size=1,
+                       mention_clause=scope.mention_clause(m.c.id))
+    with store.engine.connect() as conn:
+        for row in rows:
+            first = conn.execute(select(m.c.title, m.c.text).where(
+                m.c.topic_id == row["id"], scope.mention_clause(m.c.id)).order_by(m.c.id).limit(1)).first()
+            row["label"] = ((first[0] or first[1] or "").split("\n", 1)[0][:140]) if first else ""
     return rows
 
 

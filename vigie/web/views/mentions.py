@@ -55,7 +55,8 @@ def parse_filter(ctx: Ctx, params: Any) -> mq.MentionFilter:
         watch_id=_int(params.get("watch")), channel=channel, since=since, language=params.get("language") or None,
         sentiment=sentiment, q=(params.get("q") or "").strip()[:200] or None, tag=params.get("tag") or None,
         assignee=ctx.user["id"] if assignee == "me" else _int(assignee), source_id=_int(params.get("source_id")),
-        story_id=_int(params.get("story_id")), cursor=params.get("cursor") or None)
+        story_id=_int(params.get("story_id")), topic_id=_int(params.get("topic_id")),
+        cursor=params.get("cursor") or None)
 
 
 def lookups(ctx: Ctx) -> dict[str, Any]:
