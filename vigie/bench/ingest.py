@@ -147,7 +147,7 @@ def _raw_insert_once(store: Store, tmp: Path, attempt: int) -> float:
     src = sqlite3.connect(source_path)
     dst = sqlite3.connect(target_path, isolation_level=None)
     for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "cache_size=-65536",
-                   "temp_store=MEMORY"):
+                   "temp_store=MEMORY", "wal_autocheckpoint=16384"):
         dst.execute(f"PRAGMA {pragma}")
     src_ws = src.execute("SELECT * FROM workspaces").fetchall()
     src_sources = src.execute("SELECT * FROM sources").fetchall()
