@@ -57,3 +57,4 @@ def test_topic_filter_in_the_api(web):
     with web.store.engine.connect() as conn:
         members = {r[0] for r in conn.exec_driver_sql(f"SELECT id FROM mentions WHERE topic_id = {int(topic_id)}")}
     assert {m["id"] for m in found} == members and len(members) >= 2
+    assert {m["topic_id"] for m in found} == {topic_id}

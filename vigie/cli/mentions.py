@@ -17,7 +17,7 @@ from vigie.sources.base import parse_time
 
 LISTED = ("id", "published_at", "channel", "connector", "outlet", "author_handle", "author_name", "title", "text",
           "url", "canonical_url", "language", "sentiment", "sentiment_score", "sentiment_model", "engagement",
-          "reach", "reach_kind", "story_id", "external_id")
+          "reach", "reach_kind", "story_id", "topic_id", "external_id")
 
 
 def _since(value: str | None) -> datetime | None:

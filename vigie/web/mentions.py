@@ -74,7 +74,7 @@ class MentionPage:
 def _columns() -> list[Any]:
     cols = [M.c.id, M.c.workspace_id, M.c.source_id, M.c.connector, M.c.channel, M.c.url, M.c.title,
             func.substr(M.c.text, 1, EXCERPT).label("text"), M.c.author_handle, M.c.author_name, M.c.outlet,
-            M.c.published_at, M.c.collected_at, M.c.language, M.c.reach, M.c.story_id]
+            M.c.published_at, M.c.collected_at, M.c.language, M.c.reach, M.c.story_id, M.c.topic_id]
     cols += [M.c.sentiment] if rollup.has_sentiment() else [literal(None).label("sentiment")]
     return cols
 

@@ -29,6 +29,7 @@ class Mention(BaseModel):
     language: str | None
     sentiment: str | None
     story_id: int | None
+    topic_id: int | None = None
     watch_ids: list[int]
     tags: list[str]
     assignee: int | None
@@ -74,7 +75,7 @@ def list_mentions(
     language: str | None = None, sentiment: str | None = Query(None, description="positive, neutral, negative or none"),
     q: str | None = Query(None, description="full-text search, accent- and case-insensitive"),
     tag: str | None = None, assignee: str | None = Query(None, description='a user id or "me"'),
-    story_id: int | None = None, source_id: int | None = None, cursor: str | None = None,
+    story_id: int | None = None, topic_id: int | None = None, source_id: int | None = None, cursor: str | None = None,
     limit: int = Query(50, ge=1, le=200), *, ctx: ApiCtx,
 ) -> MentionPage:
     ctx.scope.require("read")
