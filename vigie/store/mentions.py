@@ -4,7 +4,7 @@ See docs/store.md"""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -114,7 +114,7 @@ class MentionStore:
         """(mention_id, watch_id) pairs."""
         self._bulk(conn, "mention_matches", ("mention_id", "watch_id"), pairs)
 
-    def lsh_candidates(self, conn: Connection, workspace_id: int, wanted: dict[int, Sequence[int]],
+    def lsh_candidates(self, conn: Connection, workspace_id: int, wanted: Mapping[int, Sequence[int]],
                        day_lo: int, day_hi: int) -> list[tuple[int, int, int]]:
         """(bucket, mention_id, day) rows already indexed for these period -> buckets, within the days."""
         out: list[tuple[int, int, int]] = []
