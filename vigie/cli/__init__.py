@@ -17,6 +17,7 @@ from vigie.cli import (
     crisis_prep,
     enrich,
     enrich_bench,
+    entities,
     glossary,
     mentions,
     sources,
@@ -55,7 +56,7 @@ def cli(ctx: click.Context, workspace: str | None, verbose: bool) -> None:
 
 
 for module in (core, watches, sources, mentions, enrich, bench, crisis, crisis_prep, alerts, understand, web,
-               glossary, enrich_bench, topics):
+               glossary, enrich_bench, topics, entities):
     module.register(cli)
 get_plugin_manager().hook.register_commands(cli=cli)
 
