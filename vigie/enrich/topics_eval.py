@@ -191,7 +191,8 @@ def cluster(mentions: list[Mention], threshold: float, window_hours: float = 72)
     Ingestor(store, workspace, source, settings, [TopicsAnalyzer(settings)]).run(
         [dataclasses.replace(m) for m in mentions])
     with store.engine.connect() as conn:
-        found = dict(conn.exec_driver_sql("SELECT external_id, topic_id FROM mentions").fetchall())
+        found: dict[str, int | None] = dict(conn.exec_driver_sql(
+            "SELECT external_id, topic_id FROM mentions").fetchall())
     return [found.get(m.external_id) for m in mentions], store
 
 

@@ -50,9 +50,12 @@ def bump_version(conn: Any, store: Any, workspace_id: int) -> int:
 # -- loading ------------------------------------------------------------------------------------------
 def _topic(row: Any) -> Topic:
     size = int(row["size"])
+    # Both times are written with every topic; "now" only stands in for a row edited by hand.
+    last = as_utc(row["last_seen"]) or datetime.now(UTC)
+    first = as_utc(row["first_seen"]) or last
     return Topic(int(row["id"]), {str(k): float(v) for k, v in (row["terms"] or {}).items()},
-                 dict(row["surfaces"] or {}), dict(row["languages"] or {}), as_utc(row["first_seen"]),
-                 as_utc(row["last_seen"]), size=size, label=row["label"] or "", labelled_at=size)
+                 dict(row["surfaces"] or {}), dict(row["languages"] or {}), first, last,
+                 size=size, label=row["label"] or "", labelled_at=size)
 
 
 def _load(conn: Any, state: TopicState, *conditions: Any) -> None:

@@ -6,23 +6,29 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from vigie.text import fold, tokens
+from vigie.text import fold, tokens, word_text
 
 _HOST = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//(?:[^/?#@]*@)?(\[[^\]]*\]|[^/?#:]*)|^([^/?#:]*)")
 _EMPTY: frozenset[str] = frozenset()
-# Folding is most of the cost of a mention (NFKD and accent stripping run per character), and
-# the same space-separated chunks ("Montréal," "Hydro-Québec") recur from mention to mention.
+# Text whose folded form is not ASCII (Greek, Cyrillic, CJK...) is folded chunk by chunk: NFKD and
+# accent stripping run per character, and the same space-separated chunks recur between mentions.
 _CHUNKS: dict[str, tuple[str, ...]] = {}
 CHUNK_CACHE_SIZE = 100_000  # about 20 MB at most
 CHUNK_MAX_LENGTH = 40  # longer chunks (links, hashes) rarely recur
 
 
 def fast_tokens(text: str) -> list[str]:
-    """Exactly vigie.text.tokens(text), folding each distinct whitespace-separated chunk once.
+    """Exactly vigie.text.tokens(text): in a few C passes when the folded text is ASCII (see
+    vigie.text.word_text), else folding each distinct whitespace-separated chunk once."""
+    words = word_text(text)
+    if words is not None:
+        return words.split()
+    return _chunk_tokens(text)
 
-    Splitting first is safe: no whitespace character folds into a letter or into nothing, NFKD
-    never reorders marks across a space, and lower-casing (final sigma) looks no further than one.
-    """
+
+def _chunk_tokens(text: str) -> list[str]:
+    """Splitting first is safe: no whitespace character folds into a letter or into nothing, NFKD
+    never reorders marks across a space, and lower-casing (final sigma) looks no further than one."""
     cache = _CHUNKS
     out: list[str] = []
     for chunk in text.split():
@@ -41,12 +47,12 @@ class Doc:
     """The matching view of one mention. Build it with ``Doc.build`` and share it between all watches.
 
     Only the token set is computed up front: most mentions match no watch and are rejected on
-    it alone. Positions (for phrases and NEAR), the joined token string (for wildcards) and the
+    it alone. Positions (for phrases and NEAR), the folded text (for prefixes and wildcards) and the
     host/author/language keys are computed on first use.
     """
 
     __slots__ = ("tokens", "words", "url", "author", "author_name", "language",
-                 "_positions", "_joined", "_hosts", "_authors", "_langs")
+                 "_positions", "_at", "_joined", "_folded", "_hosts", "_authors", "_langs")
 
     def __init__(self, tokens: list[str], url: str | None = None, author: str | None = None,
                  author_name: str | None = None, language: str | None = None) -> None:
@@ -57,7 +63,9 @@ class Doc:
         self.author_name = author_name
         self.language = language
         self._positions: dict[str, list[int]] | None = None
+        self._at: dict[str, list[int]] | None = None
         self._joined: str | None = None
+        self._folded: str | None = None
         self._hosts: frozenset[str] | None = None
         self._authors: frozenset[str] | None = None
         self._langs: frozenset[str] | None = None
@@ -66,7 +74,12 @@ class Doc:
     def build(cls, text: str, url: str | None = None, author: str | None = None,
               author_name: str | None = None, language: str | None = None) -> Doc:
         """Tokenise ``text`` once (pass title and body together) and keep the metadata for fields."""
-        return cls(fast_tokens(text) if text else [], url, author, author_name, language)
+        words = word_text(text) if text else None
+        if words is None:
+            return cls(_chunk_tokens(text) if text else [], url, author, author_name, language)
+        doc = cls(words.split(), url, author, author_name, language)
+        doc._folded = " " + words  # the tokeniser's own string: no join needed for prefixes and wildcards
+        return doc
 
     @classmethod
     def from_mention(cls, mention: Any) -> Doc:
@@ -87,6 +100,33 @@ class Doc:
                     found.append(i)
             self._positions = positions
         return self._positions
+
+    def where(self, word: str) -> list[int]:
+        """The positions of one word, ascending (empty when absent): what a phrase needs of its
+        rarest word, found by C scans of the token list instead of indexing every word."""
+        at = self._at
+        if at is None:
+            at = self._at = {}
+        found = at.get(word)
+        if found is None:
+            found = at[word] = []
+            if word in self.words:
+                index, i = self.tokens.index, -1
+                try:
+                    while True:
+                        i = index(word, i + 1)
+                        found.append(i)
+                except ValueError:
+                    pass
+        return found
+
+    @property
+    def folded(self) -> str:
+        """The words in text order, each after a space (runs of separators possible): " hyd" in it
+        tells whether a word starts with "hyd", and a wildcard regex searches all words at once."""
+        if self._folded is None:
+            self._folded = " " + " ".join(self.tokens)
+        return self._folded
 
     @property
     def joined(self) -> str:

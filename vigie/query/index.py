@@ -118,9 +118,9 @@ class WatchIndex:
         for word in self._word_keys.intersection(doc.words):
             candidates.update(words[word])
         if self._prefixes:
-            joined = " " + doc.joined
+            text = doc.folded  # each word after a space: " hyd" in it iff a word starts with "hyd"
             for key, prefixed in self._prefixes:
-                if key in joined:
+                if key in text:
                     candidates.update(prefixed)
         for attr, key_set, keys in self._fields:
             for key in key_set.intersection(getattr(doc, attr)):

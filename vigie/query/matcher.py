@@ -99,6 +99,11 @@ def _cost(node: Node) -> int:
     return sum(_cost(c) for c in node.children)
 
 
+def _longest_literal(part: str) -> str:
+    """The longest run of plain letters in a wildcard word: any word it matches contains it."""
+    return max(re.split(r"[*?]", part), key=len)
+
+
 def _term_predicate(term: Term) -> Predicate:
     parts = term.parts
     literals = frozenset(p for p in parts if not is_wild(p))
@@ -107,7 +112,13 @@ def _term_predicate(term: Term) -> Predicate:
             word = parts[0]
             return lambda doc: word in doc.words
         search = re.compile(r"\b" + wildcard_pattern(parts[0]) + r"\b").search
-        return lambda doc: search(doc.joined) is not None
+        need = _longest_literal(parts[0])
+
+        def wild(doc: Doc) -> bool:
+            # A regex that starts with \b scans every position; a substring test rules most texts out first.
+            text = doc.folded
+            return need in text and search(text) is not None
+        return wild
     spans = _term_spans(term)
     # Reject on the word set before building positions: most documents lack some word.
     return lambda doc: literals <= doc.words and bool(spans(doc))
@@ -118,9 +129,13 @@ def _term_spans(term: Term) -> Spans:
     size = len(parts)
     checks: list[tuple[int, Callable[[str], object]]] = []
     anchor, anchor_at = None, 0
+    wild_words: Callable[[Doc], set[str]] | None = None
+    wild_at = 0
     for offset, part in enumerate(parts):
         if is_wild(part):
             checks.append((offset, re.compile(wildcard_pattern(part)).fullmatch))
+            if wild_words is None:
+                wild_words, wild_at = _matching_words(part), offset
         elif anchor is None or len(part) > len(anchor):
             if anchor is not None:
                 checks.append((anchor_at, anchor.__eq__))
@@ -131,13 +146,25 @@ def _term_spans(term: Term) -> Spans:
     def spans(doc: Doc) -> list[Span]:
         toks = doc.tokens
         if anchor is not None:
-            starts = [i - anchor_at for i in doc.positions.get(anchor, ())]
-        else:
-            starts = list(range(len(toks)))
+            starts = [i - anchor_at for i in doc.where(anchor)]
+        else:  # wildcards only: start where the first one matches a word, not at every word
+            assert wild_words is not None
+            starts = sorted(i - wild_at for word in wild_words(doc) for i in doc.where(word))
         last = len(toks) - size
         return [(s, s + size - 1) for s in starts
                 if 0 <= s <= last and all(check(toks[s + off]) for off, check in checks)]
     return spans
+
+
+def _matching_words(part: str) -> Callable[[Doc], set[str]]:
+    """The document's distinct words one wildcard word matches, found by one regex scan."""
+    findall = re.compile(r"\b(" + wildcard_pattern(part) + r")\b").findall
+    need = _longest_literal(part)
+
+    def words(doc: Doc) -> set[str]:
+        text = doc.folded
+        return set(findall(text)) if need in text else set()
+    return words
 
 
 def _spans(node: Node) -> Spans:

@@ -19,13 +19,13 @@ from charset_normalizer import from_bytes
 
 from vigie import hookimpl
 from vigie.exceptions import FetchError, NotConfigured
-from vigie.items import Channel, Mention, Rejection
+from vigie.items import Channel, Mention, RawJSON, Rejection
 from vigie.sanitize import clean_html, html_to_text
 from vigie.sources.base import Item, Option, SourceContext, read_options
 from vigie.sources.base import sample as _sample
 from vigie.sources.mapping import (
     ENGAGEMENT_FIELDS,
-    NUMERIC_FIELDS,
+    Extractor,
     Mapping,
     cell_text,
     header_key,
@@ -51,6 +51,23 @@ class _Record:
     reason: str = ""
     detail: str = ""
     sample: str = ""
+    text: str | None = None  # the row's JSON text when it was one NDJSON line: kept as the raw payload
+
+
+_DECODER = json.JSONDecoder()
+_JSON_SPACE = " \t\n\r"
+
+
+def _loads_line(line: str) -> Any:
+    """json.loads(line), with the same value or error, minus its two whitespace regex passes when
+    the line starts with its value (a line starting with a BOM or a space goes through json.loads)."""
+    if not line or line[0] in _JSON_SPACE or line[0] == "\ufeff":
+        return json.loads(line)
+    value, end = _DECODER.raw_decode(line)
+    extra = line[end:].lstrip(_JSON_SPACE)
+    if extra:
+        raise json.JSONDecodeError("Extra data", line, len(line) - len(extra))
+    return value
 
 
 def _json_safe(value: Any) -> Any:
@@ -135,7 +152,10 @@ class ImportSource:
             self.tz = ZoneInfo(zone)
         except (ZoneInfoNotFoundError, ValueError):
             raise NotConfigured(f"import: unknown time zone {zone!r}") from None
-        self._resolved: dict[tuple[str, ...], dict[str, str]] = {}
+        self._extractors: dict[tuple[str, ...], Extractor] = {}
+        self._skip = tuple((target, frozenset(header_key(s) for s in skipped))
+                           for target, skipped in self.mapping.skip.items())
+        self._channels: dict[str, str] = {}  # channel cell -> channel, for str cells already seen
         self._unknown_channels: set[str] = set()
 
     # -- the run ---------------------------------------------------------------------------------
@@ -309,10 +329,10 @@ class ImportSource:
     def _ndjson(self, encoding: str) -> Iterator[_Record]:
         with self.path.open(encoding=encoding, errors="replace") as f:
             for number, line in enumerate(f, start=1):
-                if not line.strip():
+                if line.isspace():  # a line is never empty: it has its newline or some text
                     continue
                 try:
-                    element = json.loads(line)
+                    element = _loads_line(line)
                 except json.JSONDecodeError as exc:
                     yield _Record(f"line {number}", reason="invalid-json",
                                   detail=f"line {number}: {exc.msg} at column {exc.colno}", sample=line[:500])
@@ -322,7 +342,7 @@ class ImportSource:
                                   detail=f"line {number}: expected an object, got {type(element).__name__}",
                                   sample=line[:500])
                     continue
-                yield _Record(f"line {number}", element)
+                yield _Record(f"line {number}", element, text=line)
 
     # -- rows to mentions ------------------------------------------------------------------------
 
@@ -338,28 +358,31 @@ class ImportSource:
             raise FetchError(f"import: mapping {self.mapping.name!r} finds no text, title or url column in "
                              f"{self.path.name}; headers: {', '.join(headers)}")
 
-    def _values(self, row: dict[str, Any]) -> dict[str, Any]:
+    def _extractor(self, row: dict[str, Any]) -> Extractor:
         keys = tuple(row)
-        resolved = self._resolved.get(keys)
-        if resolved is None:  # JSON records may differ in keys; CSV rows all share the header
-            resolved = self._resolved[keys] = self.mapping.resolve(keys)
-        return self.mapping.values(row, resolved)
+        extractor = self._extractors.get(keys)
+        if extractor is None:  # JSON records may differ in keys; CSV rows all share the header
+            extractor = self._extractors[keys] = self.mapping.extractor(keys)
+        return extractor
 
     def _convert(self, record: _Record) -> Item | None:
         if record.row is None:
             return Rejection(reason=record.reason, detail=record.detail, sample=record.sample)
         row = record.row
-        values = self._values(row)
-        for target, skipped in self.mapping.skip.items():
-            if header_key(values.get(target) or "") in {header_key(s) for s in skipped}:
+        extractor = self._extractor(row)
+        values = row if extractor.row_is_values else extractor.values(row)  # only read by target name
+        for target, skipped in self._skip:
+            if header_key(values.get(target) or "") in skipped:
                 return None  # a summary row such as YouTube Studio's "Total"
-        numbers: dict[str, int | None] = {}
-        for name in NUMERIC_FIELDS:
+        numbers: dict[str, int] = {}  # the counts the row gives; only columns the file has are parsed
+        for name in extractor.numeric:
             try:
-                numbers[name] = parse_number(values.get(name))
+                number = parse_number(values.get(name))
             except ValueError:
                 return Rejection(reason="bad-number", sample=_sample(row),
                                  detail=f"{record.where}: {name}: {values.get(name)!r} is not a number")
+            if number is not None:
+                numbers[name] = number
         title, text, url = cell_text(values.get("title")), cell_text(values.get("text")), cell_text(values.get("url"))
         if text and "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")  # CRLF kept inside quoted CSV fields
@@ -372,24 +395,33 @@ class ImportSource:
         if not external_id:
             external_id = self.mapping.row_id(row, values)
         html = None
-        if text and _HTML.search(text):
+        if text and "<" in text and _HTML.search(text):
             html, text = clean_html(text), html_to_text(text)
-        reach = numbers["reach"]
-        return Mention(
-            source=self.name, channel=self._channel(values.get("channel")),
-            external_id=external_id, url=url, title=title, text=text or "", html=html,
-            author_handle=cell_text(values.get("author_handle")), author_name=cell_text(values.get("author_name")),
-            author_followers=numbers["author_followers"],
-            outlet=cell_text(values.get("outlet")) or self.outlet, outlet_audience=numbers["outlet_audience"],
-            published_at=parse_date(values.get("published_at"), dayfirst=self.dayfirst, tz=self.tz,
-                                    fmt=self.date_format),
-            language=parse_language(values.get("language")),
-            engagement={k: v for k in ENGAGEMENT_FIELDS if (v := numbers[k]) is not None},
-            reach=reach, reach_kind="measured" if reach is not None else None,
-            raw=row,
-        )
+        channel = self._channel(values.get("channel"))
+        author_handle, author_name = cell_text(values.get("author_handle")), cell_text(values.get("author_name"))
+        outlet = cell_text(values.get("outlet")) or self.outlet
+        published_at = parse_date(values.get("published_at"), dayfirst=self.dayfirst, tz=self.tz,
+                                  fmt=self.date_format)
+        language = parse_language(values.get("language"))
+        engagement = {k: numbers[k] for k in ENGAGEMENT_FIELDS if k in numbers}
+        reach = numbers.get("reach")
+        reach_kind = "measured" if reach is not None else None
+        # An NDJSON line is stored as it came: the dict would only be encoded again.
+        raw = row if record.text is None else RawJSON(record.text.strip(" \t\r\n"))
+        # Positional (in field order, see vigie.items): keywords cost twice as much on this hot path.
+        return Mention(self.name, channel, external_id, url, title, text or "", html, author_handle,
+                       author_name, numbers.get("author_followers"), outlet, numbers.get("outlet_audience"),
+                       published_at, language, engagement, reach, reach_kind, raw)
 
     def _channel(self, value: Any) -> str:
+        known = self._channels.get(value) if type(value) is str else None
+        if known is None:
+            known = self._parse_channel(value)
+            if type(value) is str and len(self._channels) < 1024:  # an export repeats a few labels
+                self._channels[value] = known
+        return known
+
+    def _parse_channel(self, value: Any) -> str:
         channel = parse_channel(value)
         if channel is None:
             label = cell_text(value)

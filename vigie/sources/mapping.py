@@ -33,6 +33,8 @@ def header_key(name: Any) -> str:
 
 def cell_text(value: Any) -> str | None:
     """A cell as trimmed text; None when empty. 12345.0 from a spreadsheet reads as "12345"."""
+    if type(value) is str:  # nearly every cell: skip the checks below
+        return value.strip() or None
     if value is None:
         return None
     if isinstance(value, float) and value.is_integer():
@@ -81,6 +83,23 @@ class Mapping:
         """Targets with dotted candidates ("user.name"), the only ones values() must walk."""
         return {t: tuple(c for c in cs if "." in c) for t, cs in self.columns.items() if any("." in c for c in cs)}
 
+    def extractor(self, headers: Iterable[str]) -> Extractor:
+        """values() for rows with these headers, with all that depends only on the headers decided once."""
+        headers = list(headers)
+        resolved = self.resolve(headers)
+        dotted = self._paths(resolved)
+        filled = set(resolved) | {target for target, _ in dotted}
+        # {"text": ..., "url": ...} read with the generic mapping: the row already is its values().
+        row_is_values = (not dotted and all(t == h for t, h in resolved.items())
+                         and not set(TARGET_FIELDS).intersection(headers).difference(resolved))
+        return Extractor(tuple(resolved.items()), dotted, tuple(n for n in NUMERIC_FIELDS if n in filled),
+                         row_is_values)
+
+    def _paths(self, resolved: dict[str, str]) -> tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]:
+        """The dotted candidates, split, of each target ``resolved`` has no header for."""
+        return tuple((target, tuple(tuple(c.split(".")) for c in candidates))
+                     for target, candidates in self._dotted.items() if target not in resolved)
+
     def missing(self, resolved: dict[str, str]) -> list[str]:
         """Columns a strict mapping names that the file lacks."""
         if not self.strict:
@@ -89,16 +108,7 @@ class Mapping:
 
     def values(self, row: dict[str, Any], resolved: dict[str, str]) -> dict[str, Any]:
         """Target field -> the row's value; a dotted candidate ("user.name") reaches into JSON records."""
-        values = {target: row.get(header) for target, header in resolved.items()}
-        for target, candidates in self._dotted.items():
-            for candidate in candidates:
-                if target not in values:
-                    node: Any = row
-                    for part in candidate.split("."):
-                        node = node.get(part) if isinstance(node, dict) else None
-                    if node is not None:
-                        values[target] = node
-        return values
+        return Extractor(tuple(resolved.items()), self._paths(resolved), ()).values(row)
 
     def row_id(self, row: dict[str, Any], values: dict[str, Any]) -> str:
         """A stable id for a row without one: the preset's key columns, else the whole normalised row."""
@@ -107,6 +117,31 @@ class Mapping:
         else:
             basis = {header_key(k): cell_text(v) for k, v in row.items() if cell_text(v) is not None}
         return hashlib.sha256(json.dumps(basis, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Extractor:
+    """A mapping resolved against one set of headers: built once per file (per key set for JSON)."""
+
+    columns: tuple[tuple[str, str], ...]  # (target, header) of the targets the headers have
+    dotted: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]  # other targets: their dotted paths
+    numeric: tuple[str, ...]  # the NUMERIC_FIELDS values() may fill, in that order
+    # Each header read is its target's name and no other header is one: row.get(target) equals
+    # values(row).get(target), so a reader that only looks up targets may skip building values().
+    row_is_values: bool = False
+
+    def values(self, row: dict[str, Any]) -> dict[str, Any]:
+        """Target field -> the row's value; a dotted candidate ("user.name") reaches into JSON records."""
+        values = {target: row.get(header) for target, header in self.columns}
+        for target, paths in self.dotted:
+            for path in paths:  # the first candidate that leads to a value wins
+                node: Any = row
+                for part in path:
+                    node = node.get(part) if isinstance(node, dict) else None
+                if node is not None:
+                    values[target] = node
+                    break
+        return values
 
 
 def _cols(**columns: str) -> dict[str, tuple[str, ...]]:
@@ -227,13 +262,18 @@ def load_mapping(spec: str | dict[str, Any] | None) -> Mapping:
     return replace(base, name=f"{base.name}+custom", columns={**base.columns, **columns})
 
 
+_NUMBER_SPACES = re.compile(r"[\s\u00a0\u202f']")
+
+
 def parse_number(value: Any) -> int | None:
     """A count from an export: 1234, "1 234", "1,234", "12.5K", "3,2 M". Raises ValueError otherwise."""
+    if type(value) is int:  # already a count (JSON)
+        return value
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int | float):
         return int(value)
-    text = re.sub(r"[\s\u00a0\u202f']", "", str(value))
+    text = _NUMBER_SPACES.sub("", str(value))
     if not text or text.lower() in {"-", "--", "—", "n/a", "na", "nd", "s/o"}:
         return None
     factor = 1
@@ -269,11 +309,25 @@ def _english_date(text: str) -> str:
     return _FRENCH_WORDS.sub(lambda m: _FRENCH_MONTHS[m[1]], text)
 
 
+def _is_epoch(text: str) -> bool:
+    """Seconds or milliseconds since 1970 (10 or 13 digits; isdecimal() is what \\d matches)."""
+    return len(text) in (10, 13) and text.isdecimal()
+
+
 def parse_date(value: Any, *, dayfirst: bool = False, tz: tzinfo = UTC, fmt: str | None = None) -> datetime | None:
     """An aware UTC datetime, reading naive values in ``tz``; None when absent or unreadable."""
     if value is None or value == "":
         return None
     dt: datetime | None = None
+    if type(value) is str and not fmt:  # the usual case, an ISO 8601 string: straight to its parser
+        text = value.strip()
+        if not (len(text) in (10, 13) and text.isdecimal()):  # _is_epoch(), inline on the hot path
+            try:
+                dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            except ValueError:
+                pass  # the general path below tries harder
+            else:
+                return (dt if dt.tzinfo is not None else dt.replace(tzinfo=tz)).astimezone(UTC)
     if isinstance(value, datetime):
         dt = value
     elif isinstance(value, date):
@@ -282,7 +336,7 @@ def parse_date(value: Any, *, dayfirst: bool = False, tz: tzinfo = UTC, fmt: str
         dt = datetime.fromtimestamp(value / 1000 if value > 1e11 else value, UTC)
     else:
         text = str(value).strip()
-        if re.fullmatch(r"\d{10}|\d{13}", text):
+        if _is_epoch(text):
             return parse_date(int(text), tz=tz)
         try:
             if fmt:
