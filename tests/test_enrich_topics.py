@@ -140,3 +140,27 @@ def test_topics_commit_with_the_batch_and_a_failed_batch_leaves_nothing(store, w
     rows = _ingest(store, workspace, _timed(BREAK), settings, [topics])  # same process: reloads, no ghost
     assert [t["size"] for t in list_topics(store, workspace["id"])] == [4]
     assert rows["0"]["topic_id"] == list_topics(store, workspace["id"])[0]["id"]
+
+
+def test_a_writer_that_slipped_in_after_use_workspace_is_not_overwritten(store, workspace):
+    settings = _settings()
+    first, other = TopicsAnalyzer(settings), TopicsAnalyzer(settings)
+    _ingest(store, workspace, _timed(BREAK[:1]), settings, [first])
+    looked = first.use_workspace
+
+    def look_then_let_the_other_process_write(store_, workspace_id):
+        looked(store_, workspace_id)  # this process's view, taken before its batch writes
+        first.use_workspace = looked
+        _ingest(store, workspace, _timed(BREAK[1:2], start=T0 + timedelta(hours=1)), settings, [other], start=1)
+
+    first.use_workspace = look_then_let_the_other_process_write
+    rows = _ingest(store, workspace, _timed(BREAK[2:3], start=T0 + timedelta(hours=2)), settings, [first], start=2)
+    assert len({rows[str(i)]["topic_id"] for i in range(3)}) == 1
+    assert list_topics(store, workspace["id"])[0]["size"] == 3
+    # The centroid is the one a single process would have built: the other writer's mention counts.
+    alone = store.create_workspace("seul", "Seul", "fr")
+    _ingest(store, alone, _timed(BREAK[:3]), settings, [TopicsAnalyzer(settings)])
+    with store.engine.connect() as conn:
+        shared, single = (conn.execute(select(T.c.terms).where(T.c.workspace_id == w["id"])).scalar_one()
+                          for w in (workspace, alone))
+    assert shared == pytest.approx(single)

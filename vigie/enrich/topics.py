@@ -321,9 +321,9 @@ class TopicsAnalyzer:
     def after_insert(self, conn: Any, store: Any, workspace_id: int, rows: list[dict[str, Any]]) -> None:
         from vigie.enrich import topics_store as ts
 
-        state = self.states.get((id(store), workspace_id))
-        if state is None or state.version < 0:
-            state = self._bind(store, workspace_id, ts.read_version(conn, workspace_id))
+        # Checked again inside the batch's transaction: another process may have written topics
+        # since use_workspace looked, and its centroids must not be overwritten from a stale copy.
+        state = self._bind(store, workspace_id, ts.read_version(conn, workspace_id, lock=True))
         # Until this batch's version is written, the copy in memory is not the store's: if anything
         # fails before the commit, the next batch reloads.
         written, state.version = state.version, -1

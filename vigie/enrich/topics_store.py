@@ -32,8 +32,13 @@ def _mark(conn: Any) -> str:
 
 
 # -- the version check ------------------------------------------------------------------------------
-def read_version(conn: Any, workspace_id: int) -> int:
-    found = conn.execute(select(V.c.version).where(V.c.workspace_id == workspace_id)).scalar()
+def read_version(conn: Any, workspace_id: int, lock: bool = False) -> int:
+    """The workspace's topics version; with ``lock``, inside the writing transaction so no other
+    writer can move it before this batch commits (SQLite: the batch already holds the write lock)."""
+    query = select(V.c.version).where(V.c.workspace_id == workspace_id)
+    if lock and conn.dialect.name != "sqlite":
+        query = query.with_for_update()
+    found = conn.execute(query).scalar()
     return int(found or 0)
 
 
