@@ -202,3 +202,25 @@ def test_eval_entities_scores_each_language_and_backend(tmp_path):
     assert out["fr"]["rules"]["overall"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "tp": 3, "fp": 0, "fn": 0}
     assert (out["en"]["rules"]["person"]["tp"], out["en"]["rules"]["place"]["fn"]) == (1, 1)  # lower-case city
     assert out["fr"]["spacy"]["available"] is False
+
+
+def test_a_model_that_fails_while_running_leaves_the_rules_in_charge(caplog):
+    from vigie.enrich import entities_spacy
+    from vigie.enrich.entities import spacy_entities
+
+    class Broken(entities_spacy.SpacyNER):
+        def __init__(self):
+            self.model = "broken 0"
+
+        def find(self, texts):
+            raise RuntimeError("thinc exploded")
+
+    broken = Broken()
+    entities_spacy._LOADED["broken"] = broken
+    try:
+        found = spacy_entities(broken, ["Selon M. Jean Gagnon, la Ville de Montréal répare la rue Masson."])
+        assert found[0] and all(e["source"] == "rules" for e in found[0])
+        assert entities_spacy.load("broken") is None  # the process keeps to the rules
+        assert "after an error" in caplog.text
+    finally:
+        entities_spacy._LOADED.pop("broken", None)

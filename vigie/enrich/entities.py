@@ -4,17 +4,20 @@ See docs/enrichment.md"""
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
 from vigie import hookimpl
-from vigie.enrich.entities_spacy import SCOPES, SpacyNER, load, models_from_settings
+from vigie.enrich.entities_spacy import SCOPES, SpacyNER, disable, load, models_from_settings
 from vigie.enrich.entities_stored import has_model_entities, story_rows, upgrade_rows
 from vigie.enrich.glossary import merge_entities
 from vigie.enrich.keyphrases import STOP
 from vigie.exceptions import NotConfigured
 from vigie.items import Mention
 from vigie.text import fold
+
+log = logging.getLogger(__name__)
 
 MAX_CHARS = 5_000  # rules read an article's first pages; enough for who and where it is about
 
@@ -179,8 +182,14 @@ def spacy_entities(ner: SpacyNER, texts: list[str], fill: bool = True) -> list[l
     """The model's entities for each text, tidied (see ``tidy``), without repeats; with ``fill``, the
     rules' names that overlap none of the model's are added (source "rules"): the titles and the place
     list catch people and places a model trained on Wikipedia misses in short posts."""
+    try:
+        model_pairs = ner.find(texts)
+    except Exception as exc:  # a broken model must not stop ingest: its batch would fail on every retry
+        log.warning("statistical named entities off for %s after an error (%s); the rules run", ner.model, exc)
+        disable(ner)
+        return [rule_entities(text) for text in texts]
     found = []
-    for text, pairs in zip(texts, ner.find(texts), strict=True):
+    for text, pairs in zip(texts, model_pairs, strict=True):
         seen: dict[tuple[str, str], dict[str, Any]] = {}
         for entity in filter(None, (tidy(name, kind, ner.model) for name, kind in pairs)):
             seen.setdefault((fold(entity["text"]), entity["kind"]), entity)

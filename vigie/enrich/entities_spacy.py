@@ -128,7 +128,7 @@ def load(name: str, quiet: bool = False) -> SpacyNER | None:
     report = log.info if quiet else log.warning
     try:
         import spacy
-    except ImportError:
+    except Exception:  # not installed, or installed against another numpy (ValueError): same answer
         report("statistical named entities off (%s not usable: spaCy is not installed, %s); the rules run",
                name, INSTALL_HINT)
         _LOADED[name] = None
@@ -148,3 +148,10 @@ def load(name: str, quiet: bool = False) -> SpacyNER | None:
     _LOADED[name] = found = SpacyNER(nlp)
     log.info("named entities: %s (spaCy %s)", found.model, spacy.__version__)
     return found
+
+
+def disable(ner: SpacyNER) -> None:
+    """Forget a model that failed while running: the process uses the rules from now on."""
+    for name, loaded in list(_LOADED.items()):
+        if loaded is ner:
+            _LOADED[name] = None
