@@ -115,3 +115,14 @@ def test_typed_values_read_directly_mean_what_they_did():
     assert parse_date("2024-03-12", fmt="%d/%m/%Y") is None
     assert (parse_number(1234), parse_number(True), parse_number(12.7)) == (1234, None, 12)
     assert (cell_text("  x "), cell_text("   "), cell_text(12.0)) == ("x", None, "12")
+
+
+def test_counts_too_large_or_infinite_are_bad_cells_not_crashes():
+    import pytest
+
+    from vigie.sources.mapping import parse_number
+
+    for value in (2**63, -(2**64), float("inf"), float("nan"), "1e400", "99999999999999999999"):
+        with pytest.raises(ValueError):
+            parse_number(value)
+    assert parse_number(2**63 - 1) == 2**63 - 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -268,11 +269,13 @@ _NUMBER_SPACES = re.compile(r"[\s\u00a0\u202f']")
 def parse_number(value: Any) -> int | None:
     """A count from an export: 1234, "1 234", "1,234", "12.5K", "3,2 M". Raises ValueError otherwise."""
     if type(value) is int:  # already a count (JSON)
-        return value
+        return _in_range(value, value)
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return int(value)
+        if not math.isfinite(value):
+            raise ValueError(f"not a finite number: {value!r}")
+        return _in_range(int(value), value)
     text = _NUMBER_SPACES.sub("", str(value))
     if not text or text.lower() in {"-", "--", "—", "n/a", "na", "nd", "s/o"}:
         return None
@@ -284,9 +287,16 @@ def parse_number(value: Any) -> int | None:
     if re.fullmatch(r"-?\d{1,3}([,.]\d{3})+", text) and factor == 1:
         text = re.sub(r"[,.]", "", text)  # thousands separators
     try:
-        return int(round(float(text.replace(",", ".")) * factor))
+        return _in_range(int(round(float(text.replace(",", ".")) * factor)), value)
     except OverflowError:  # "inf"
         raise ValueError(f"not a finite number: {value!r}") from None
+
+
+def _in_range(number: int, value: Any) -> int:
+    """Counts are stored as 64-bit integers: a larger one is a malformed cell, not a crash."""
+    if abs(number) >= 2**63:
+        raise ValueError(f"out of range: {value!r}")
+    return number
 
 
 _FRENCH_MONTHS = {
