@@ -27,20 +27,29 @@ MAX_TEXT = 200_000  # characters kept of one mention's text; long articles are s
 _CHANNELS = frozenset(c.value for c in Channel)
 
 
+_gc_depth = 0
+
+
 @contextmanager
 def _young_gc_relaxed() -> Iterator[None]:
     """Ingest allocates hundreds of thousands of short-lived containers per batch (rows, tokens,
     index tuples) and creates no reference cycles worth chasing: with the default threshold (700)
     the cyclic collector ran thousands of times per batch and cost ~15 % of the run. Objects alive
     before the run are frozen out of its scans; everything is restored afterwards."""
+    global _gc_depth
+    outermost = _gc_depth == 0
+    _gc_depth += 1
     previous = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 100)
+    if outermost:  # runs may overlap in threads (vigie up): only the first one changes the collector
+        gc.freeze()
+        gc.set_threshold(50_000, 20, 100)
     try:
         yield
     finally:
-        gc.set_threshold(*previous)
-        gc.unfreeze()
+        _gc_depth -= 1
+        if outermost:
+            gc.set_threshold(*previous)
+            gc.unfreeze()
 
 
 @dataclass
