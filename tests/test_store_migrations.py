@@ -2,6 +2,8 @@
 
 from datetime import UTC, datetime
 
+import sqlalchemy as sa
+
 from vigie.ingest import Ingestor
 from vigie.items import Mention
 from vigie.settings import Settings
@@ -22,12 +24,21 @@ def _make_it_0001(store):
             conn.exec_driver_sql(ddl)
 
 
+def _shape(engine):
+    inspector = sa.inspect(engine)
+    return {t: (sorted(c["name"] for c in inspector.get_columns(t)), inspector.get_pk_constraint(t)["constrained_columns"],
+                sorted(i["name"] for i in inspector.get_indexes(t)))
+            for t in ("topics", "topic_versions", "lsh_buckets", "mentions")}
+
+
 def test_a_0001_store_is_upgraded_and_ingests(store):
+    fresh = _shape(store.engine)
     _make_it_0001(store)
     reopened = Store(store.engine.url.render_as_string(hide_password=False))
     try:
         with reopened.engine.connect() as conn:
             assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0002"
+        assert _shape(reopened.engine) == fresh  # the same tables as a store built at this release
         ws = reopened.create_workspace("ville", "Ville", "fr")
         source = reopened.ensure_source(ws["id"], "src", "test")
         text = ("La Ville annonce un avis d'ébullition de l'eau potable pour les quartiers Limoilou et "
