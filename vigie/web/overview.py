@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import desc, exists, select
+from sqlalchemy import and_, desc, exists, func, select
 
 from vigie.store import schema
+from vigie.store.mentions import as_utc
 from vigie.web import rollup
 from vigie.web.access import Scope
 from vigie.web.i18n import zone
@@ -95,13 +96,19 @@ def top_topics(store: Any, scope: Scope, since: datetime, limit: int = 8) -> lis
     if not scope.restricted:
         return list_topics(store, scope.workspace_id, since, limit=limit, min_size=2)
     m = schema.mentions
-    rows = list_topics(store, scope.workspace_id, since, limit=limit, min_size=1,
+    rows = list_topics(store, scope.workspace_id, since, limit=limit, min_size=2,
                        mention_clause=scope.mention_clause(m.c.id))
     with store.engine.connect() as conn:
         for row in rows:
-            first = conn.execute(select(m.c.title, m.c.text).where(
-                m.c.topic_id == row["id"], scope.mention_clause(m.c.id)).order_by(m.c.id).limit(1)).first()
+            visible = and_(m.c.topic_id == row["id"], scope.mention_clause(m.c.id))
+            first = conn.execute(select(m.c.title, m.c.text).where(visible).order_by(m.c.id).limit(1)).first()
             row["label"] = ((first[0] or first[1] or "").split("\n", 1)[0][:140]) if first else ""
+            # Dates and languages from the mentions it may read, like the count.
+            when = func.coalesce(m.c.published_at, m.c.collected_at)
+            lo, hi = conn.execute(select(func.min(when), func.max(when)).where(visible)).one()
+            row["first_seen"], row["last_seen"] = as_utc(lo) or row["first_seen"], as_utc(hi) or row["last_seen"]
+            row["languages"] = sorted({lang for lang in conn.execute(
+                select(m.c.language).where(visible).distinct()).scalars() if lang})
     return rows
 
 
