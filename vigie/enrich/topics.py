@@ -362,7 +362,7 @@ class TopicsAnalyzer:
 
 
 # Chosen by `vigie eval topics` on its tuning seed (7), best pairwise F1 with at most 10 % of the chatter in event topics; see docs/topics.md.
-DEFAULT_THRESHOLD = 0.175
+DEFAULT_THRESHOLD = 0.225
 
 
 @hookimpl
