@@ -211,19 +211,13 @@ class Ingestor:
         pending = Counter[str]()
         now = datetime.now(UTC)
         with _young_gc_relaxed():
-            return self._run(items, now, batch, rejections, snapshots, cursor, stats, pending, run_id, progress)
-
-    def _run(self, items: Iterable[Mention | SearchSnapshot | Rejection], now: datetime, batch: list[_Prepared],
-             rejections: list[dict[str, Any]], snapshots: list[SearchSnapshot], cursor: dict[str, Any],
-             stats: RunStats, pending: Counter[str], run_id: int | None,
-             progress: Callable[[RunStats], None] | None) -> RunStats:
-        try:
-            self._consume(items, now, batch, rejections, snapshots, cursor, stats, pending, run_id, progress)
-        except Exception:
-            # Keep what was received before the failure: the cursor covers exactly those items.
+            try:
+                self._consume(items, now, batch, rejections, snapshots, cursor, stats, pending, run_id, progress)
+            except Exception:
+                # Keep what was received before the failure: the cursor covers exactly those items.
+                self._flush(batch, rejections, snapshots, cursor, stats, pending, run_id)
+                raise
             self._flush(batch, rejections, snapshots, cursor, stats, pending, run_id)
-            raise
-        self._flush(batch, rejections, snapshots, cursor, stats, pending, run_id)
         if progress:
             progress(stats)
         return stats
