@@ -1,6 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
-from vigie.enrich.dedup import PERIOD_DAYS, Shingles, jaccard, shingle_set
+from vigie.enrich.dedup import BANDS, PERIOD_DAYS, Shingles, jaccard, shingle_set, word_hashes
 from vigie.ingest import Ingestor
 from vigie.items import Mention
 from vigie.settings import Settings
@@ -57,4 +57,17 @@ def test_shingle_hashes_give_the_exact_jaccard_of_word_trigrams():
     assert batch.owners == [0, 2]
     assert batch.of(2) == shingle_set(b)
     keys = batch.band_keys()
-    assert keys.shape == (2, 8) and (keys >= 0).all()
+    assert keys.shape == (2, BANDS) and (keys >= 0).all()
+
+
+def test_word_hashes_depend_on_the_word_alone():
+    words = ["québec", "eau", "avis", "eau", "x", "ébullition", "québec"]
+    hashes = word_hashes(words).tolist()
+    assert hashes[1] == hashes[3] and hashes[0] == hashes[6]
+    assert len(set(hashes)) == 5
+    # The same word anywhere in any batch: the stored index keys stay valid across batches and processes.
+    assert word_hashes(["avis"]).tolist() == [hashes[2]]
+    assert word_hashes(["x", "québec"]).tolist() == [hashes[4], hashes[0]]
+    # A word holding a space (a token list from elsewhere) is hashed, not misaligned.
+    assert len(word_hashes(["a b", "c"])) == 2
+    assert word_hashes(["a b", "c"]).tolist()[1] == word_hashes(["c"]).tolist()[0]

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
+from vigie.enrich.dedup import BANDS
 from vigie.ingest import Ingestor
 from vigie.items import Mention
 from vigie.settings import Settings
@@ -37,7 +38,7 @@ def test_a_0001_store_is_upgraded_and_ingests(store):
     reopened = Store(store.engine.url.render_as_string(hide_password=False))
     try:
         with reopened.engine.connect() as conn:
-            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0002"
+            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0003"
         assert _shape(reopened.engine) == fresh  # the same tables as a store built at this release
         ws = reopened.create_workspace("ville", "Ville", "fr")
         source = reopened.ensure_source(ws["id"], "src", "test")
@@ -48,6 +49,41 @@ def test_a_0001_store_is_upgraded_and_ingests(store):
                                         published_at=datetime(2026, 11, 20, tzinfo=UTC)) for i in range(2)])
         assert (stats.new, stats.grouped) == (2, 1)
         with reopened.engine.connect() as conn:
-            assert conn.exec_driver_sql("SELECT count(*) FROM lsh_buckets").scalar() == 16
+            assert conn.exec_driver_sql("SELECT count(*) FROM lsh_buckets").scalar() == 2 * BANDS
+    finally:
+        reopened.close()
+
+
+TEXT = ("La Ville annonce un avis d'ébullition de l'eau potable pour les quartiers Limoilou et "
+        "Saint-Roch après un bris d'aqueduc ce matin")
+
+
+def _index(store):
+    with store.engine.connect() as conn:
+        return sorted(tuple(r) for r in conn.exec_driver_sql(
+            "SELECT workspace_id, period, bucket, day, mention_id FROM lsh_buckets"))
+
+
+def test_0003_rebuilds_the_near_duplicate_index_of_recent_mentions_with_the_new_keys(store):
+    ws = store.create_workspace("ville", "Ville", "fr")
+    source = store.ensure_source(ws["id"], "src", "test")
+    old, recent = datetime(2026, 10, 1, tzinfo=UTC), datetime(2026, 11, 20, tzinfo=UTC)
+    Ingestor(store, ws, source, Settings()).run([
+        Mention(source="t", channel="social", external_id="old", text="Archives: " + TEXT, published_at=old),
+        Mention(source="t", channel="social", external_id="new", text=TEXT, published_at=recent)])
+    expected = [row for row in _index(store) if row[3] == (recent - datetime(1970, 1, 1, tzinfo=UTC)).days]
+    assert len(expected) == BANDS
+    with store.engine.begin() as conn:  # what a 0002 store holds: keys of the previous scheme
+        conn.exec_driver_sql("UPDATE lsh_buckets SET bucket = bucket + 1")
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0002'")
+    reopened = Store(store.engine.url.render_as_string(hide_password=False))
+    try:
+        # The old keys are gone; the recent mention is indexed again as ingest would index it, the
+        # one published 50 days before the newest is left out (no lookup window reaches it).
+        assert _index(reopened) == expected
+        copy = Ingestor(reopened, ws, reopened.ensure_source(ws["id"], "agence", "test"), Settings()).run(
+            [Mention(source="t", channel="social", external_id="copy", text=TEXT + " selon la Ville",
+                     published_at=recent)])
+        assert copy.grouped == 1
     finally:
         reopened.close()

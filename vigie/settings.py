@@ -33,7 +33,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("full_text", False, "Fetch the linked article's full text for feed entries (honours robots.txt)"),
     Setting("near_duplicate_threshold", 0.6, "Estimated Jaccard similarity above which two mentions join one story"),
     Setting("near_duplicate_days", 3, "Only mentions published within this many days are compared for near-duplicates"),
-    Setting("ingest_batch_size", 5000, "Most mentions written per transaction during ingest"),
+    Setting("ingest_batch_size", 20000, "Most mentions written per transaction during ingest"),
     Setting("ingest_batch_seconds", 0.25, "A batch waiting this long for a slow source is written without waiting to be full (keeps alerts fast)"),
     Setting("pipeline", ["language", "sentiment", "glossary", "entities", "keyphrases", "topics", "reach"], "Analyzers to run on each new mention, in order (exact and near-duplicate grouping always run)"),
     Setting("topic_threshold", 0.225, "Cosine similarity from which a mention joins an event topic instead of starting one"),

@@ -16,6 +16,7 @@ from typing import Any
 
 from vigie.net import HttpClient
 from vigie.settings import Settings
+from vigie.signals.engine import forget
 from vigie.store import Store
 
 FR_WORDS = (
@@ -134,7 +135,8 @@ def generate(path: Path, n: int, seed: int = 7) -> dict[str, Any]:
 def raw_insert_rate(store: Store, tmp: Path, repeat: int = 3) -> float:
     """The same normalised rows, bulk-inserted with one executemany in one transaction into a new
     store with the same schema, indexes, full-text index and PRAGMAs: the database's own limit.
-    The best of ``repeat`` runs, so a slow moment of the disk cannot flatter the ratio."""
+    The best of ``repeat`` runs (at least as many as the pipeline's), so a slow moment of the
+    machine cannot flatter the ratio."""
     return max(_raw_insert_once(store, tmp, i) for i in range(repeat))
 
 
@@ -168,11 +170,11 @@ def _raw_insert_once(store: Store, tmp: Path, attempt: int) -> float:
 
 def run_ingest_bench(home: Path, n: int, log: Callable[[str], None] = lambda m: print(m, file=sys.stderr),
                      progress: Callable[[int], None] | None = None,
-                     analyzers: bool = False) -> dict[str, Any]:
+                     analyzers: bool = False, repeat: int = 1) -> dict[str, Any]:
     """The listening core by default (parse, normalise, match, dedup, store); with ``analyzers``
-    the `pipeline` setting's language and sentiment analyzers run too."""
-    from vigie.app import Vigie
-
+    the `pipeline` setting's language and sentiment analyzers run too. With ``repeat`` the import
+    runs that many times into a new store and the fastest counts, as the raw insert's best does:
+    on a shared machine one slow moment then moves neither side of the ratio."""
     work = home / "bench-ingest"
     if work.exists():
         for child in work.iterdir():
@@ -181,7 +183,44 @@ def run_ingest_bench(home: Path, n: int, log: Callable[[str], None] = lambda m: 
     data = work / "mentions.ndjson"
     log(f"generating {n} mentions in {data}")
     meta = generate(data, n)
-    overrides: dict[str, Any] = {"database_url": f"sqlite:///{work / 'bench.db'}", }
+    runs: list[float] = []
+    best: tuple[float, Any, Store, Settings] | None = None
+    for attempt in range(max(repeat, 1)):
+        db = work / f"bench{attempt}.db"
+        log(f"importing through the import connector and the ingest pipeline (run {attempt + 1} of {max(repeat, 1)})")
+        elapsed, stats, store, settings = _import_once(home, db, data, analyzers, progress)
+        runs.append(round(elapsed, 2))
+        if best is None or elapsed < best[0]:
+            best, slower = (elapsed, stats, store, settings), best
+        else:
+            slower = (elapsed, stats, store, settings)
+        if slower is not None:  # its rows are not needed: give the memory and the disk back
+            forget(slower[2])
+            slower[2].close()
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{slower[2].sqlite_path()}{suffix}").unlink(missing_ok=True)
+    assert best is not None
+    elapsed, stats, store, settings = best
+    stories = store.story_count(store.list_workspaces()[0]["id"])
+    log("measuring the raw bulk-insert rate of the same rows")
+    raw = raw_insert_rate(store, work, repeat=max(3, repeat))
+    forget(store)
+    store.close()
+    rate = stats.seen / elapsed
+    return {
+        **meta, "new": stats.new, "matches": stats.matches, "duplicates": stats.duplicate,
+        "near_duplicates_grouped": stats.grouped, "stories": stories, "rejected": stats.rejected,
+        "pipeline": list(settings["pipeline"]), "runs_seconds": runs, "seconds": round(elapsed, 2),
+        "mentions_per_s": round(rate, 1), "raw_insert_per_s": round(raw, 1),
+        "ratio": round(rate / raw, 3), "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def _import_once(home: Path, db: Path, data: Path, analyzers: bool,
+                 progress: Callable[[int], None] | None) -> tuple[float, Any, Store, Settings]:
+    from vigie.app import Vigie
+
+    overrides: dict[str, Any] = {"database_url": f"sqlite:///{db}"}
     if not analyzers:
         overrides["pipeline"] = []
     settings = Settings(home=home, overrides=overrides)
@@ -191,23 +230,10 @@ def run_ingest_bench(home: Path, n: int, log: Callable[[str], None] = lambda m: 
     for i, query in enumerate(bench_watches()):
         store.add_watch(ws["id"], f"w{i:02d}", query)
     source = store.add_source(ws["id"], "bench", "import", {"path": str(data), "format": "ndjson"})
-    log("importing through the import connector and the ingest pipeline")
     started = time.perf_counter()
     outcome = app.fetch(source, progress=(lambda s: progress(s.seen)) if progress else None)
     elapsed = time.perf_counter() - started
     if outcome.status != "ok":
         raise RuntimeError(f"bench import failed: {outcome.message}")
-    stats = outcome.stats
-    stories = store.story_count(ws["id"])
-    log("measuring the raw bulk-insert rate of the same rows")
-    raw = raw_insert_rate(store, work)
-    app.close()
-    rate = stats.seen / elapsed
-    return {
-        **meta, "new": stats.new, "matches": stats.matches, "duplicates": stats.duplicate,
-        "near_duplicates_grouped": stats.grouped, "stories": stories, "rejected": stats.rejected,
-        "pipeline": list(settings["pipeline"]), "seconds": round(elapsed, 2), "mentions_per_s": round(rate, 1), "raw_insert_per_s": round(raw, 1),
-        "ratio": round(rate / raw, 3), "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-    }
-
-
+    app.http.close()  # the store stays open: the raw insert reads the rows back from it
+    return elapsed, outcome.stats, store, settings

@@ -30,7 +30,10 @@ def bench() -> None:
 @click.option("--cpu", type=int, default=0, show_default=True, help="Core to pin to (-1: no pinning).")
 @click.option("--analyzers/--core", default=False, show_default=True,
               help="Also run the `pipeline` analyzers (language, sentiment); default: the listening core only.")
-def bench_ingest(n: int, cpu: int, analyzers: bool) -> None:
+@click.option("--repeat", default=1, show_default=True,
+              help="Import this many times (a new store each time) and keep the fastest; the raw insert "
+                   "is the best of at least as many runs.")
+def bench_ingest(n: int, cpu: int, analyzers: bool, repeat: int) -> None:
     """Import N generated mentions with 50 watches; compare with the raw bulk-insert rate."""
     from vigie.bench.ingest import run_ingest_bench
 
@@ -40,7 +43,7 @@ def bench_ingest(n: int, cpu: int, analyzers: bool) -> None:
         task = progress.add_task("ingest", total=n)
         result = run_ingest_bench(vigie_home(), n, log=lambda m: err.print(m),
                                   progress=lambda seen: progress.update(task, completed=seen),
-                                  analyzers=analyzers)
+                                  analyzers=analyzers, repeat=repeat)
     print_json(result)
 
 

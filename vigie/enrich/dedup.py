@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import zlib
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
 
-BANDS = 8
-ROWS = 3  # 8 bands x 3 rows: pairs at Jaccard 0.8 become candidates 99.7 % of the time, at 0.6 86 %, at 0.3 20 %
-# (candidates are then verified on their exact shingle Jaccard, so loose banding costs little).
+BANDS = 5
+ROWS = 2  # 5 bands x 2 rows: pairs at Jaccard 0.6 become candidates 89 % of the time, at 0.8 99.4 %,
+# at 0.3 38 % (candidates are then verified on their exact shingle Jaccard, so loose banding costs
+# little, while every band is one more index row per mention: see docs/decisions/0081).
 SHINGLE = 3
 _rng = np.random.default_rng(20261128)  # fixed: signatures are stored, so they must be stable
 _A = (_rng.integers(1, 2**63, size=BANDS * ROWS, dtype=np.uint64) | np.uint64(1))
@@ -18,25 +19,67 @@ _BAND_MIX = _rng.integers(1, 2**63, size=ROWS, dtype=np.uint64) | np.uint64(1)
 # A shingle's hash is a polynomial in its three word hashes (odd 64-bit multipliers, wrapping):
 # computed for a whole batch in three numpy operations instead of joining and hashing strings.
 _P1, _P2 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F)
+# A word's hash: a polynomial in its UTF-8 bytes (mod 2^64; the base is odd, so it has an inverse),
+# then a SplitMix64 finaliser so that similar words get unrelated hashes. Stable across processes
+# and releases, unlike hash().
+_WORD_BASE = 0x100000001B3
+_MIX1, _MIX2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+_WORD_CHUNK = 1 << 15  # words hashed per pass: keeps the work arrays small (a few MB)
 # The index is partitioned by publication period so that inserts stay local (see lsh_buckets); a
 # lookup window of 2 x near_duplicate_days + 1 days shorter than this touches at most two periods.
 PERIOD_DAYS = 8
 _KEY_CHUNK = 256
 MIN_TOKENS = 6  # shorter texts are left to exact dedup: a few shared words prove nothing
-_CACHE_MAX = 1_000_000  # distinct words remembered; a year of mentions stays under it, a flood is cut
 
 
-class _WordHashes(dict[str, int]):
-    """word -> CRC-32, computed once per word (stable across processes, unlike hash())."""
+class _Powers:
+    """base^i and base^-i (mod 2^64) for i up to the longest chunk seen, computed once."""
 
-    def __missing__(self, word: str) -> int:
-        if len(self) >= _CACHE_MAX:
-            self.clear()
-        value = self[word] = zlib.crc32(word.encode())
-        return value
+    def __init__(self) -> None:
+        self.up = self.down = np.ones(1, dtype=np.uint64)
+
+    def upto(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        if len(self.up) < n:
+            size = max(n, 2 * len(self.up), 1 << 18)
+            with np.errstate(over="ignore"):
+                for name, base in (("up", _WORD_BASE), ("down", pow(_WORD_BASE, -1, 2**64))):
+                    table = np.full(size, base, dtype=np.uint64)
+                    table[0] = 1
+                    setattr(self, name, np.cumprod(table, dtype=np.uint64))
+        return self.up, self.down
 
 
-_WORDS = _WordHashes()
+_POWERS = _Powers()
+
+
+def word_hashes(words: Sequence[str]) -> np.ndarray:
+    """One 64-bit hash per word, for a whole batch in a few numpy passes over its UTF-8 bytes
+    (looking words up one by one in a dict of CRCs cost twice as much, and the dict grew)."""
+    parts = [_hash_chunk(words[i:i + _WORD_CHUNK]) for i in range(0, len(words), _WORD_CHUNK)]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
+
+
+def _hash_chunk(words: Sequence[str]) -> np.ndarray:
+    data = np.frombuffer((" ".join(words) + " ").encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    ends = np.flatnonzero(data == 32)  # tokenisers split on whitespace: one space after each word
+    if len(ends) != len(words):  # a token list from elsewhere with a space inside a word
+        return _hash_chunk([w.replace(" ", "\x00") for w in words])
+    starts = np.empty_like(ends)
+    starts[0] = 0
+    starts[1:] = ends[:-1] + 1
+    up, down = _POWERS.upto(len(data))
+    with np.errstate(over="ignore"):
+        # prefix[i] = sum of byte_j * base^j for j < i; a word's bytes from `start` weigh
+        # base^(j - start): the difference of two prefixes times base^-start.
+        prefix = np.zeros(len(data) + 1, dtype=np.uint64)
+        np.cumsum(data * up[:len(data)], dtype=np.uint64, out=prefix[1:])
+        h = (prefix[ends] - prefix[starts]) * down[starts]
+        h ^= h >> np.uint64(30)
+        h *= _MIX1
+        h ^= h >> np.uint64(27)
+        h *= _MIX2
+        h ^= h >> np.uint64(31)
+    return h
 
 
 class Shingles:
@@ -44,21 +87,14 @@ class Shingles:
     to compare (``owners``); ``of(i)`` is one owner's shingle set for exact Jaccard checks."""
 
     def __init__(self, token_lists: Sequence[Sequence[str]]) -> None:
-        lookup = _WORDS.__getitem__
-        words: list[int] = []
-        lengths: list[int] = []
-        self.owners: list[int] = []
-        for index, toks in enumerate(token_lists):
-            if len(toks) >= MIN_TOKENS:
-                self.owners.append(index)
-                lengths.append(len(toks))
-                words.extend(map(lookup, toks))
+        self.owners = [i for i, toks in enumerate(token_lists) if len(toks) >= MIN_TOKENS]
+        lengths = [len(token_lists[i]) for i in self.owners]
         self._row_of = {owner: row for row, owner in enumerate(self.owners)}
-        if not words:
+        if not self.owners:
             self.hashes = np.zeros(0, dtype=np.uint64)
             self.starts = np.zeros(0, dtype=np.int64)
             return
-        w = np.asarray(words, dtype=np.uint64)
+        w = word_hashes(list(itertools.chain.from_iterable(token_lists[i] for i in self.owners)))
         with np.errstate(over="ignore"):
             grams = w[:-2] * _P1
             grams += w[1:-1]
@@ -83,7 +119,7 @@ class Shingles:
         they fit a signed BIGINT in both databases."""
         if not self.owners:
             return np.zeros((0, BANDS), dtype=np.int64)
-        # A few hundred texts at a time: the (shingles x 24) work array then stays in the CPU cache,
+        # A few hundred texts at a time: the (shingles x BANDS*ROWS) work array then stays in the CPU cache,
         # three times faster than one pass over the whole batch.
         parts = [self._keys(first, min(first + _KEY_CHUNK, len(self.owners)))
                  for first in range(0, len(self.owners), _KEY_CHUNK)]

@@ -3,15 +3,17 @@ found through the LSH index kept in the database. See docs/dedup.md"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
 
-from vigie.enrich.dedup import PERIOD_DAYS, Shingles, jaccard, shingle_set
+from vigie.enrich.dedup import PERIOD_DAYS, Shingles, jaccard
+from vigie.store.mentions import as_utc
 from vigie.text import tokens
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_NONE: set[int] = set()  # a stored candidate too short to compare (its text was edited since)
 
 
 class StoryGrouper:
@@ -55,7 +57,7 @@ class StoryGrouper:
         table[:, 3] = np.repeat(days, keys.shape[1])
         table[:, 4] = np.repeat(ids, keys.shape[1])
         table = table[np.lexsort((table[:, 2], table[:, 1]))]
-        self.store.insert_buckets(conn, list(zip(*(table[:, i].tolist() for i in range(5)), strict=True)))
+        self.store.insert_buckets(conn, table.tolist())  # lists of ints: the driver binds them as rows
         return grouped
 
     def _wanted(self, keys: np.ndarray, days: np.ndarray, distinct: np.ndarray) -> dict[int, list[int]]:
@@ -80,7 +82,9 @@ class StoryGrouper:
         for bucket, mention_id, day in found:
             by_bucket.setdefault(bucket, []).append((mention_id, day))
         stored = self.store.texts_for(conn, {mid for _, mid, _ in found}) if found else {}
-        stored_sets = {mid: shingle_set(tokens(body)) for mid, (body, _) in stored.items()}
+        stored_ids = list(stored)
+        stored_batch = Shingles([tokens(stored[mid][0]) for mid in stored_ids])  # one pass for all
+        stored_sets = {stored_ids[i]: stored_batch.of(i) for i in stored_batch.owners}
         story_of = {mid: sid for mid, (_, sid) in stored.items() if sid is not None}
         local: dict[int, int] = {}  # mention id -> index in fresh
         new_stories: dict[int, list[int]] = {}  # first mention id -> mentions joining it
@@ -96,7 +100,7 @@ class StoryGrouper:
             best, best_score = None, threshold
             candidates = {c for k in ks for c, d in by_bucket.get(k, ()) if abs(d - day) <= window}
             for cand in candidates:
-                other = stored_sets[cand] if cand in stored_sets else batch.of(local[cand])
+                other = stored_sets.get(cand, _NONE) if cand not in local else batch.of(local[cand])
                 score = jaccard(mine, other)
                 if score >= best_score:
                     best, best_score = cand, score
@@ -157,3 +161,45 @@ class StoryGrouper:
     def _day(row: dict[str, Any]) -> int:
         when = row["published_at"] or row["collected_at"]
         return (when - _EPOCH).days
+
+
+def reindex_recent(conn: Any, days: int = 2 * PERIOD_DAYS, chunk: int = 5000) -> int:
+    """Rebuild the near-duplicate index from the stored texts of each workspace's mentions published
+    within ``days`` of its newest one (older ones fall outside any lookup window anyway), e.g. after
+    the key scheme changed (Alembic 0003). Existing index rows are removed. Returns the rows written."""
+    import sqlalchemy as sa
+
+    m = sa.table("mentions", sa.column("id", sa.Integer), sa.column("workspace_id", sa.Integer),
+                 sa.column("title", sa.Text), sa.column("text", sa.Text),
+                 sa.column("published_at", sa.DateTime(timezone=True)),
+                 sa.column("collected_at", sa.DateTime(timezone=True)))
+    when = sa.func.coalesce(m.c.published_at, m.c.collected_at)
+    mark = "?" if conn.dialect.name == "sqlite" else "%s"
+    insert = f"INSERT INTO lsh_buckets (workspace_id, period, bucket, day, mention_id) VALUES ({', '.join([mark] * 5)})"
+    conn.exec_driver_sql("DELETE FROM lsh_buckets")
+    written = 0
+    for workspace_id, newest in conn.execute(sa.select(m.c.workspace_id, sa.func.max(when)).group_by(m.c.workspace_id)):
+        if newest is None:
+            continue
+        newest = newest.replace(tzinfo=UTC) if newest.tzinfo is None else newest
+        since, after = newest - timedelta(days=days), 0
+        while True:  # by id, a chunk at a time: a large store is never held in memory
+            rows = conn.execute(sa.select(m.c.id, m.c.title, m.c.text, m.c.published_at, m.c.collected_at)
+                                .where(m.c.workspace_id == workspace_id, m.c.id > after, when >= since)
+                                .order_by(m.c.id).limit(chunk)).all()
+            if not rows:
+                break
+            after = rows[-1].id
+            batch = Shingles([tokens(f"{r.title}\n{r.text}" if r.title and r.text else (r.title or r.text or ""))
+                              for r in rows])
+            if not batch.owners:
+                continue
+            keys = batch.band_keys()
+            day_of = [StoryGrouper._day({"published_at": as_utc(rows[i].published_at),
+                                         "collected_at": as_utc(rows[i].collected_at)}) for i in batch.owners]
+            values = [(int(workspace_id), day // PERIOD_DAYS, bucket, day, rows[i].id)
+                      for i, day, row_keys in zip(batch.owners, day_of, keys.tolist(), strict=True)
+                      for bucket in row_keys]
+            conn.exec_driver_sql(insert, values)
+            written += len(values)
+    return written

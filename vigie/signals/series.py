@@ -155,7 +155,12 @@ class SeriesBook:
             one = Counts.of(row)
             for watch_id in watch_ids:
                 for channel in (row["channel"], TOTAL):
-                    deltas.setdefault((int(watch_id), channel, bucket), Counts()).add(one)
+                    slot = (int(watch_id), channel, bucket)
+                    known = deltas.get(slot)
+                    if known is None:
+                        deltas[slot] = Counts(one.n, one.negative, one.known, one.reach)
+                    else:
+                        known.add(one)
         touched = {w for w, _, _ in deltas}
         for watch_id in touched - self.known_watches:
             self._backfill(watch_id, batch_ids, to_epoch(now))
@@ -186,7 +191,8 @@ class SeriesBook:
         # Straight to the driver (one executemany, values already in its form): SQLAlchemy's per-row
         # parameter processing cost more than the upsert itself on large batches.
         to_db, workspace_id = self.store.db_value, self.workspace_id
-        rows = [(workspace_id, w, c, to_db(as_datetime(b)), k.n, k.negative, k.known, k.reach)
+        stamps = {b: to_db(as_datetime(b)) for b in {b for _, _, b in deltas}}  # buckets repeat per watch
+        rows = [(workspace_id, w, c, stamps[b], k.n, k.negative, k.known, k.reach)
                 for (w, c, b), k in sorted(deltas.items())]  # sorted: concurrent writers lock in one order
         mark = "?" if self.store.dialect == "sqlite" else "%s"
         conn.exec_driver_sql(

@@ -4,7 +4,8 @@ See docs/store.md"""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -62,18 +63,26 @@ class MentionStore:
             out.extend(result.scalars() if scalar else result.fetchall())
         return out
 
-    def _bulk(self, conn: Connection, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    def _bulk(self, conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         """executemany straight to the driver: the ingest hot path skips SQLAlchemy's per-row
         parameter processing, so values must already be in the driver's form (see db_value)."""
         if not rows:
             return
         mark = "?" if self.dialect == "sqlite" else "%s"
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
-        conn.exec_driver_sql(sql, rows)
+        # The DB-API cursor of the same connection (same transaction): it takes rows as lists, which
+        # numpy produces in one call, where SQLAlchemy's exec_driver_sql insists on tuples.
+        cursor = conn.connection.cursor()
+        try:
+            cursor.executemany(sql, rows)
+        finally:
+            cursor.close()
 
     def db_value(self, value: Any) -> Any:
         if isinstance(value, datetime):
             if self.dialect == "sqlite":  # the text form SQLAlchemy's SQLite DateTime reads back
+                if value.tzinfo is UTC and value.year >= 1000:  # the usual case, with no copy made
+                    return value.isoformat(" ", "microseconds")[:26]  # without its "+00:00"
                 if value.tzinfo is not UTC:
                     value = value.astimezone(UTC)
                 if value.year >= 1000:  # isoformat is several times cheaper than strftime, same text
@@ -88,17 +97,23 @@ class MentionStore:
         """Insert new rows (all with the same keys); return external_id -> id."""
         if not rows:
             return {}
-        columns = list(rows[0])
-        # Convert only the columns that need it (dates, JSON); the rest go to the driver as they are.
-        special = [i for i, c in enumerate(columns) if c in _CONVERTED]
+        # Dates go last: each row is then one C-level itemgetter call plus its converted dates.
+        dates = [c for c in rows[0] if c in _CONVERTED]
+        columns = [c for c in rows[0] if c not in _CONVERTED] + dates
+        names = columns[:len(columns) - len(dates)]
+        plain: Callable[[dict[str, Any]], tuple[Any, ...]] = (
+            operator.itemgetter(*names) if len(names) > 1 else lambda row: tuple(row[c] for c in names))
         convert = self.db_value
-        values = []
-        for row in rows:
-            out = [row[c] for c in columns]
-            for i in special:
-                if out[i] is not None:
-                    out[i] = convert(out[i])
-            values.append(tuple(out))
+        converted: list[list[Any]] = []
+        for c in dates:
+            column = [row[c] for row in rows]
+            if c == "collected_at":  # one ingest batch shares its collection time: converted once
+                memo = {v: convert(v) for v in set(column) if v is not None}
+                converted.append([None if v is None else memo[v] for v in column])
+            else:
+                converted.append([None if v is None else convert(v) for v in column])
+        values = [(*plain(row), *extra) for row, extra in zip(rows, zip(*converted, strict=True), strict=True)] if dates \
+            else [(*plain(row),) for row in rows]
         self._bulk(conn, "mentions", columns, values)
         if self.dialect == "sqlite" and "id" not in columns:
             # One executemany under SQLite's single write lock: rowids are max+1 each time (no
@@ -125,7 +140,7 @@ class MentionStore:
                 (workspace_id, period), buckets, (day_lo, day_hi))
         return out
 
-    def insert_buckets(self, conn: Connection, rows: list[tuple[int, int, int, int, int]]) -> None:
+    def insert_buckets(self, conn: Connection, rows: Sequence[Sequence[int]]) -> None:
         """(workspace_id, period, bucket, day, mention_id) rows."""
         self._bulk(conn, "lsh_buckets", ("workspace_id", "period", "bucket", "day", "mention_id"), rows)
 
