@@ -71,3 +71,13 @@ def test_word_hashes_depend_on_the_word_alone():
     # A word holding a space (a token list from elsewhere) is hashed, not misaligned.
     assert len(word_hashes(["a b", "c"])) == 2
     assert word_hashes(["a b", "c"]).tolist()[1] == word_hashes(["c"]).tolist()[0]
+
+
+def test_engagement_counts_are_written_as_the_json_encoder_would():
+    import json
+
+    from vigie.ingest import _counts_json
+
+    for counts in ({"likes": 3}, {"likes": 3, "shares": 10**20, "comments": 0}, {"likes": -4},
+                   {"likes": True}, {"lïkes": 1}, {'a"b': 1}, {"x": 1.5}, {1: 2}, {"views": None}):
+        assert _counts_json(counts) == json.dumps(counts, ensure_ascii=False)

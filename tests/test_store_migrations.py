@@ -56,6 +56,7 @@ def test_a_0001_store_is_upgraded_and_ingests(store):
 
 TEXT = ("La Ville annonce un avis d'ébullition de l'eau potable pour les quartiers Limoilou et "
         "Saint-Roch après un bris d'aqueduc ce matin")
+OTHER = "Le conseil municipal adopte le budget de déneigement pour l'hiver prochain"
 
 
 def _index(store):
@@ -70,16 +71,22 @@ def test_0003_rebuilds_the_near_duplicate_index_of_recent_mentions_with_the_new_
     old, recent = datetime(2026, 10, 1, tzinfo=UTC), datetime(2026, 11, 20, tzinfo=UTC)
     Ingestor(store, ws, source, Settings()).run([
         Mention(source="t", channel="social", external_id="old", text="Archives: " + TEXT, published_at=old),
-        Mention(source="t", channel="social", external_id="new", text=TEXT, published_at=recent)])
+        Mention(source="t", channel="social", external_id="new", text=TEXT, published_at=recent),
+        # A wrong year: the window is still today's, not 16 days before 2099.
+        Mention(source="t", channel="social", external_id="typo", text="Erreur de date: " + OTHER,
+                published_at=datetime(2099, 11, 20, tzinfo=UTC))])
     expected = [row for row in _index(store) if row[3] == (recent - datetime(1970, 1, 1, tzinfo=UTC)).days]
-    assert len(expected) == BANDS
+    expected += [row for row in _index(store) if row[3] > (datetime(2099, 1, 1, tzinfo=UTC) - datetime(1970, 1, 1, tzinfo=UTC)).days]
+    assert len(expected) == 2 * BANDS
+    expected.sort()
     with store.engine.begin() as conn:  # what a 0002 store holds: keys of the previous scheme
         conn.exec_driver_sql("UPDATE lsh_buckets SET bucket = bucket + 1")
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0002'")
     reopened = Store(store.engine.url.render_as_string(hide_password=False))
     try:
-        # The old keys are gone; the recent mention is indexed again as ingest would index it, the
-        # one published 50 days before the newest is left out (no lookup window reaches it).
+        # The old keys are gone; the recent mention (and the one dated in the future) are indexed again
+        # as ingest would index them, the one published 50 days before is left out (no lookup window
+        # reaches it).
         assert _index(reopened) == expected
         copy = Ingestor(reopened, ws, reopened.ensure_source(ws["id"], "agence", "test"), Settings()).run(
             [Mention(source="t", channel="social", external_id="copy", text=TEXT + " selon la Ville",

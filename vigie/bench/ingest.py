@@ -165,6 +165,8 @@ def _raw_insert_once(store: Store, tmp: Path, attempt: int) -> float:
     elapsed = time.perf_counter() - started
     src.close()
     dst.close()
+    for suffix in ("", "-wal", "-shm"):  # a copy of the whole store: give the disk back
+        Path(f"{target_path}{suffix}").unlink(missing_ok=True)
     return count / elapsed
 
 

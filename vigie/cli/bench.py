@@ -30,7 +30,7 @@ def bench() -> None:
 @click.option("--cpu", type=int, default=0, show_default=True, help="Core to pin to (-1: no pinning).")
 @click.option("--analyzers/--core", default=False, show_default=True,
               help="Also run the `pipeline` analyzers (language, sentiment); default: the listening core only.")
-@click.option("--repeat", default=1, show_default=True,
+@click.option("--repeat", type=click.IntRange(1), default=1, show_default=True,
               help="Import this many times (a new store each time) and keep the fastest; the raw insert "
                    "is the best of at least as many runs.")
 def bench_ingest(n: int, cpu: int, analyzers: bool, repeat: int) -> None:

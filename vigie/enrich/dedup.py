@@ -33,20 +33,33 @@ MIN_TOKENS = 6  # shorter texts are left to exact dedup: a few shared words prov
 
 
 class _Powers:
-    """base^i and base^-i (mod 2^64) for i up to the longest chunk seen, computed once."""
+    """base^i and base^-i (mod 2^64) for i below the batch's byte count, computed once and kept up to
+    _KEEP entries (a freak long token gets tables of its own, not kept). The pair is replaced in one
+    assignment: ingest threads of one process (`vigie up`) share it."""
+
+    _KEEP = 1 << 20
 
     def __init__(self) -> None:
-        self.up = self.down = np.ones(1, dtype=np.uint64)
+        self.tables = self._build(1 << 18)
+
+    @staticmethod
+    def _build(size: int) -> tuple[np.ndarray, np.ndarray]:
+        out = []
+        with np.errstate(over="ignore"):
+            for base in (_WORD_BASE, pow(_WORD_BASE, -1, 2**64)):
+                table = np.full(size, base, dtype=np.uint64)
+                table[0] = 1
+                out.append(np.cumprod(table, dtype=np.uint64))
+        return out[0], out[1]
 
     def upto(self, n: int) -> tuple[np.ndarray, np.ndarray]:
-        if len(self.up) < n:
-            size = max(n, 2 * len(self.up), 1 << 18)
-            with np.errstate(over="ignore"):
-                for name, base in (("up", _WORD_BASE), ("down", pow(_WORD_BASE, -1, 2**64))):
-                    table = np.full(size, base, dtype=np.uint64)
-                    table[0] = 1
-                    setattr(self, name, np.cumprod(table, dtype=np.uint64))
-        return self.up, self.down
+        tables = self.tables
+        if len(tables[0]) >= n:
+            return tables
+        if n > self._KEEP:
+            return self._build(n)
+        tables = self.tables = self._build(min(max(n, 2 * len(tables[0])), self._KEEP))
+        return tables
 
 
 _POWERS = _Powers()

@@ -165,8 +165,9 @@ class StoryGrouper:
 
 def reindex_recent(conn: Any, days: int = 2 * PERIOD_DAYS, chunk: int = 5000) -> int:
     """Rebuild the near-duplicate index from the stored texts of each workspace's mentions published
-    within ``days`` of its newest one (older ones fall outside any lookup window anyway), e.g. after
-    the key scheme changed (Alembic 0003). Existing index rows are removed. Returns the rows written."""
+    within ``days`` of its newest one, or of today when that is later (older ones fall outside any
+    lookup window anyway), e.g. after the key scheme changed (Alembic 0003). Existing index rows are
+    removed. Returns the rows written."""
     import sqlalchemy as sa
 
     m = sa.table("mentions", sa.column("id", sa.Integer), sa.column("workspace_id", sa.Integer),
@@ -176,13 +177,15 @@ def reindex_recent(conn: Any, days: int = 2 * PERIOD_DAYS, chunk: int = 5000) ->
     when = sa.func.coalesce(m.c.published_at, m.c.collected_at)
     mark = "?" if conn.dialect.name == "sqlite" else "%s"
     insert = f"INSERT INTO lsh_buckets (workspace_id, period, bucket, day, mention_id) VALUES ({', '.join([mark] * 5)})"
-    conn.exec_driver_sql("DELETE FROM lsh_buckets")
+    conn.exec_driver_sql("TRUNCATE lsh_buckets" if conn.dialect.name == "postgresql" else "DELETE FROM lsh_buckets")
+    now = datetime.now(UTC)
     written = 0
     for workspace_id, newest in conn.execute(sa.select(m.c.workspace_id, sa.func.max(when)).group_by(m.c.workspace_id)):
         if newest is None:
             continue
         newest = newest.replace(tzinfo=UTC) if newest.tzinfo is None else newest
-        since, after = newest - timedelta(days=days), 0
+        # A mention dated in the future (a wrong year) must not move the window away from today's.
+        since, after = min(newest, now) - timedelta(days=days), 0
         while True:  # by id, a chunk at a time: a large store is never held in memory
             rows = conn.execute(sa.select(m.c.id, m.c.title, m.c.text, m.c.published_at, m.c.collected_at)
                                 .where(m.c.workspace_id == workspace_id, m.c.id > after, when >= since)

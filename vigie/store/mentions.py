@@ -71,7 +71,9 @@ class MentionStore:
         mark = "?" if self.dialect == "sqlite" else "%s"
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
         # The DB-API cursor of the same connection (same transaction): it takes rows as lists, which
-        # numpy produces in one call, where SQLAlchemy's exec_driver_sql insists on tuples.
+        # numpy produces in one call, where SQLAlchemy's exec_driver_sql insists on tuples. Errors
+        # are then the driver's own (sqlite3 / psycopg), not wrapped in sqlalchemy.exc; ingest
+        # treats any exception of a batch alike (rollback, run recorded as failed).
         cursor = conn.connection.cursor()
         try:
             cursor.executemany(sql, rows)
