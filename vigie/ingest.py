@@ -20,6 +20,7 @@ from vigie.exceptions import SkipMention
 from vigie.items import Channel, Mention, RawJSON, Rejection, SearchSnapshot
 from vigie.query import Doc, WatchIndex
 from vigie.store import Store
+from vigie.text import title_and_text
 from vigie.urls import canonical_url
 
 log = logging.getLogger(__name__)
@@ -196,10 +197,8 @@ class Ingestor:
     def _match(self, p: _Prepared) -> None:
         """Tokenise once; find the watches this mention matches (their language and channel filters too)."""
         row = p.row
-        title, text = row["title"], row["text"]
-        body = f"{title}\n{text}" if title and text else (title or text)
-        doc = Doc.build(body, url=row["url"], author=row["author_handle"], author_name=row["author_name"],
-                        language=row["language"])
+        doc = Doc.build(title_and_text(row["title"], row["text"]), url=row["url"], author=row["author_handle"],
+                        author_name=row["author_name"], language=row["language"])
         p.doc_tokens = doc.tokens
         p.watch_ids = [w for w in self.index.match(doc) if self._passes_filters(w, row)]
 

@@ -67,6 +67,11 @@ def word_text(text: str) -> str | None:
     return words.decode("ascii") if words.isascii() else None  # 255: ß æ ½... fold to several characters
 
 
+def title_and_text(title: str | None, text: str | None) -> str:
+    """What a mention says: its title and text on two lines, or whichever it has."""
+    return f"{title}\n{text}" if title and text else (title or text or "")
+
+
 def tokens(text: str) -> list[str]:
     """Folded word tokens; punctuation and hyphens separate words."""
     words = word_text(text)

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from vigie.bench import remove_sqlite
 from vigie.bench.ingest import CHANNELS, FR_WORDS
 from vigie.ingest import Ingestor
 from vigie.items import Mention
@@ -106,8 +107,7 @@ def run_alert_bench(home: Path, *, duration: float = 120.0, rate: float = 1000.0
     never spike (half of it) and to mentions no watch matches."""
     rng = random.Random(seed)
     db = home / "bench-alert.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    remove_sqlite(db)
     secret = secrets.token_hex(16)
     os.environ[SECRET_ENV] = secret  # the channel reads it as {"$env": ...}, like a real deployment
     settings = Settings(home=home, overrides={"database_url": f"sqlite:///{db}", "allow_private_networks": True,

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from vigie.bench import remove_sqlite
 from vigie.net import HttpClient
 from vigie.settings import Settings
 from vigie.signals.engine import forget
@@ -165,8 +166,7 @@ def _raw_insert_once(store: Store, tmp: Path, attempt: int) -> float:
     elapsed = time.perf_counter() - started
     src.close()
     dst.close()
-    for suffix in ("", "-wal", "-shm"):  # a copy of the whole store: give the disk back
-        Path(f"{target_path}{suffix}").unlink(missing_ok=True)
+    remove_sqlite(target_path)  # a copy of the whole store: give the disk back
     return count / elapsed
 
 
@@ -199,8 +199,7 @@ def run_ingest_bench(home: Path, n: int, log: Callable[[str], None] = lambda m: 
         if slower is not None:  # its rows are not needed: give the memory and the disk back
             forget(slower[2])
             slower[2].close()
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{slower[2].sqlite_path()}{suffix}").unlink(missing_ok=True)
+            remove_sqlite(str(slower[2].sqlite_path()))
     assert best is not None
     elapsed, stats, store, settings = best
     stories = store.story_count(store.list_workspaces()[0]["id"])

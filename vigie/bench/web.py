@@ -19,6 +19,7 @@ from typing import Any
 
 import httpx
 
+from vigie.bench import remove_sqlite
 from vigie.bench.ingest import EN_WORDS, FR_WORDS
 from vigie.store import Store
 
@@ -244,8 +245,7 @@ def run_web_bench(home: Path, n: int, *, requests: int = 100, reuse: bool = Fals
     home.mkdir(parents=True, exist_ok=True)
     db = home / "vigie.db"
     if db.exists() and not reuse:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        remove_sqlite(db)
     store = Store(f"sqlite:///{db}")
     result: dict[str, Any] = {"mentions": n}
     try:

@@ -10,7 +10,7 @@ import numpy as np
 
 from vigie.enrich.dedup import PERIOD_DAYS, Shingles, jaccard
 from vigie.store.mentions import as_utc
-from vigie.text import tokens
+from vigie.text import title_and_text, tokens
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _NONE: set[int] = set()  # a stored candidate too short to compare (its text was edited since)
@@ -193,8 +193,7 @@ def reindex_recent(conn: Any, days: int = 2 * PERIOD_DAYS, chunk: int = 5000) ->
             if not rows:
                 break
             after = rows[-1].id
-            batch = Shingles([tokens(f"{r.title}\n{r.text}" if r.title and r.text else (r.title or r.text or ""))
-                              for r in rows])
+            batch = Shingles([tokens(title_and_text(r.title, r.text)) for r in rows])
             if not batch.owners:
                 continue
             keys = batch.band_keys()

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from vigie.enrich.keyphrases import STOP
-from vigie.text import fold
+from vigie.text import fold, title_and_text
 
 MAX_CHARS = 3_000  # an article's first paragraphs say which event it is about; the rest only costs time
 MAX_TERMS = 30  # terms kept per mention vector and per topic centroid
@@ -91,7 +91,7 @@ def vectorize(row: dict[str, Any]) -> Vector | None:
     if language == "und":
         return None
     title, text = row.get("title") or "", row.get("text") or ""
-    body = (f"{title}\n{text}" if title and text else (title or text))[:MAX_CHARS]
+    body = title_and_text(title, text)[:MAX_CHARS]
     tf: dict[str, int] = {}
     surfaces: dict[str, str] = {}
     boost: dict[str, float] = {}

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, and_, case, func, insert, literal_column, select, text, update
 
 from vigie.store import schema
-from vigie.text import tokens
+from vigie.text import title_and_text, tokens
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -151,8 +151,7 @@ class MentionStore:
         out: dict[int, tuple[str, int | None]] = {}
         for mid, title, body_text, story_id in self._select_in(
                 conn, "SELECT id, title, text, story_id FROM mentions WHERE id IN ({marks})", (), list(set(ids))):
-            body = f"{title}\n{body_text}" if title and body_text else (title or body_text or "")
-            out[mid] = (body, story_id)
+            out[mid] = (title_and_text(title, body_text), story_id)
         return out
 
     def new_story_ids(self, conn: Connection, n: int) -> list[int]:
